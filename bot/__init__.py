@@ -1,0 +1,1 @@
+"""The HRD referral intake service: rules, case store, access, console, channels, CLI."""

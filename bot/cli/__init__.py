@@ -1,0 +1,39 @@
+"""The `hrd` command line. Each room adds its sub-commands through a `register(subparsers)`
+function in a module listed in COMMAND_MODULES, so this file stays a dispatcher."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli.policy",
+)
+
+
+class CommandError(Exception):
+    """A user error: printed as one line on stderr, exit code 2, never a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hrd", description="HRD referral intake administration")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CommandError as error:
+        print(f"hrd: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
