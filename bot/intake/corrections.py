@@ -1,0 +1,207 @@
+"""Corrections to earlier answers ("actually she is in Uganda, not Kenya").
+
+How the slot is found, most explicit first:
+1. a place negated in the text that is an earlier answer ("..., not Kenya");
+2. the question named ("change the activity to journalism", "the family is 3");
+3. the text simply answers the question being asked;
+4. a place whose wording gives its role ("sorry, she's from Burundi");
+5. a value only one slot can take ("she is a journalist", "she has diabetes").
+A named slot without a usable value gives Correction(slot, None) when the user asked for
+a change, so the form asks it again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.intake.categories import confident
+from bot.intake.countries import find_mentions, role_of
+from bot.intake.counts import parse_count
+from bot.intake.lexicon import LEXICON
+from bot.intake.normalize import Parsed, parse_answer, parse_yes_no
+from bot.intake.questions import BOOLEAN_SLOTS, COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
+from bot.intake.text import Hit, Matcher, Token, tokenize
+from bot.intake.yesno import TOPIC_MATCHERS
+
+_LEX = LEXICON.get("corrections", {})
+_MARKERS = Matcher({"marker": _LEX.get("markers", [])})
+_STRIP = Matcher({"strip": _LEX.get("strip", [])})
+_INTRO = Matcher({"intro": _LEX.get("value_intro", [])})
+_CHANGE = Matcher({"change": _LEX.get("change", [])})
+_SLOTS = Matcher({slot: phrases for slot, phrases in (_LEX.get("slots") or {}).items()})
+_FAMILY_NOUNS = Matcher(
+    {"member": [str(k) for k in (LEXICON.get("counts", {}).get("members") or {})]}
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    slot: str  # the slot the user wants changed
+    value: Any = None  # its new stored value, or None: ask the slot again
+
+
+def _cut(text: str, tokens: Sequence[Token], hits: Sequence[Hit]) -> str:
+    """text without the words of hits (kept as typed otherwise)."""
+    out, pos = [], 0
+    for hit in hits:
+        out.append(text[pos : tokens[hit.start].start])
+        pos = tokens[hit.end - 1].end
+    out.append(text[pos:])
+    return " ".join(" ".join(out).split())
+
+
+def _after(text: str, tokens: Sequence[Token], hit: Hit) -> str:
+    """What follows a slot's name, minus "to"/"should be"/"is": the new value as typed."""
+    rest = text[tokens[hit.end - 1].end :]
+    rest_tokens = tokenize(rest)
+    skip = 0
+    for intro in _INTRO.find(rest_tokens):
+        if intro.start != skip:
+            break
+        skip = intro.end
+    if skip >= len(rest_tokens):
+        return ""
+    return rest[rest_tokens[skip].start :].strip()
+
+
+def _negated_place(text: str, answers: Mapping[str, Any]) -> Correction | None:
+    """"in Uganda, not Kenya": Kenya is an earlier answer, Uganda replaces it."""
+    mentions = find_mentions(text)
+    positive = [m for m in mentions if not m.negated]
+    if not positive:
+        return None
+    for m in mentions:
+        if not m.negated:
+            continue
+        for slot in COUNTRY_SLOTS:
+            if answers.get(slot) == m.code:
+                return Correction(slot, positive[0].code)
+    return None
+
+
+def _place_by_role(text: str, requested_slot: str | None) -> Correction | None:
+    mentions = [m for m in find_mentions(text) if not m.negated]
+    for m in mentions:
+        # In a correction even a bare "she is in X" says where she is.
+        role = role_of(m, contrast=True)
+        if role:
+            return Correction(role, m.code)
+    if len(mentions) == 1 and requested_slot in COUNTRY_SLOTS:
+        return Correction(requested_slot, mentions[0].code)
+    return None
+
+
+# "4 family members, not 3": the replaced value is named too; it must not be read as the new one.
+_REPLACED = re.compile(r"[,;]?\s*\b(?:not|rather than|instead of)\s+[^,;.!?]+", re.IGNORECASE)
+
+
+def _value_for(slot: str, text: str, tokens: Sequence[Token], hit: Hit, change: bool) -> Any:
+    if slot not in BOOLEAN_SLOTS:
+        kept = _REPLACED.sub("", text).strip()
+        if kept and kept != text:
+            value = _value_for(slot, kept, tokenize(kept), _rehit(kept, hit), change)
+            if value is not None:
+                return value
+    if slot in BOOLEAN_SLOTS:
+        # Asking to change a yes/no: only what is said besides the slot's name counts
+        # ("change medical needs to yes"); otherwise the whole sentence, whose topic words
+        # carry the meaning ("she is unsafe", "she has no medical needs").
+        source = _cut(text, tokens, [hit]) if change else text
+        return parse_yes_no(source, slot).value
+    rest = _after(text, tokens, hit)
+    if rest:
+        parsed = parse_answer(slot, rest)
+        if parsed.ok:
+            return parsed.value
+    if change:
+        return None
+    parsed = parse_answer(slot, text)
+    return parsed.value if parsed.ok else None
+
+
+def _rehit(text: str, hit: Hit) -> Hit:
+    """The same slot's name found again in a shortened text (or the original hit)."""
+    for found in _SLOTS.find(tokenize(text)):
+        if found.label == hit.label:
+            return found
+    return hit
+
+
+def _inferred(text: str, tokens: Sequence[Token]) -> Correction | None:
+    """A value only one slot takes: an activity, a family count, a status, an agent, a
+    topical yes/no."""
+    activity = confident("hrd_activity", text)
+    if activity and activity not in ("other", "none"):
+        return Correction("hrd_activity", activity)
+    if _FAMILY_NOUNS.find(tokens):
+        count = parse_count(text)
+        if count.ok:
+            return Correction("family_members", count.value)
+    for slot in ("refugee_status", "persecution_agent"):
+        value = confident(slot, text)
+        if value and value not in ("none", "unknown"):
+            return Correction(slot, value)
+    topical = [slot for slot, m in TOPIC_MATCHERS.items() if m.find(tokens)]
+    if len(topical) == 1:
+        parsed = parse_yes_no(text, topical[0])
+        if parsed.ok:
+            return Correction(topical[0], parsed.value)
+    return None
+
+
+def parse_correction(
+    text: str, answers: Mapping[str, Any], requested_slot: str | None
+) -> Correction | None:
+    """The change a message asks for, or None when nothing usable is in it."""
+    if not text or not text.strip():
+        return None
+    raw_tokens = tokenize(text)
+    marked = bool(_MARKERS.find(raw_tokens))
+    change = bool(_CHANGE.find(raw_tokens))
+    cleaned = _cut(text, raw_tokens, _STRIP.find(raw_tokens)) or text
+    tokens = tokenize(cleaned)
+    asked = requested_slot if requested_slot in FORM_SLOTS else ""
+    requested = parse_answer(asked, cleaned) if asked else Parsed()
+    answered = requested.ok
+
+    found = _negated_place(cleaned, answers)
+    if found:
+        return found
+
+    named = _SLOTS.find(tokens)
+    named.sort(key=lambda h: h.label != asked)  # the question asked first
+    for hit in named:
+        if hit.label == asked and answered:
+            return Correction(asked, requested.value)
+        if answered and not marked:
+            continue  # a plain answer that happens to mention another topic
+        value = _value_for(hit.label, cleaned, tokens, hit, change)
+        if value is not None:
+            return Correction(hit.label, value)
+        if change:
+            return Correction(hit.label, None)
+
+    if answered and (not marked or asked in TEXT_SLOTS):
+        # Free text ("the police came to her house in Kampala") is the answer asked for;
+        # only an explicitly named slot above can take it elsewhere.
+        return Correction(asked, requested.value)
+    found = _place_by_role(cleaned, asked or None)
+    if found:
+        return found
+    if answered:
+        return Correction(asked, requested.value)
+    return _inferred(cleaned, tokens)
+
+
+def apply_correction(answers: Mapping[str, Any], correction: Correction) -> dict[str, Any]:
+    """The slot updates to make: the corrected slot, plus consequences: clearing
+    threat_description when immediate_threat becomes False, and always clearing
+    summary_confirmed (the summary must be confirmed again)."""
+    updates: dict[str, Any] = {correction.slot: correction.value}
+    if correction.slot == "immediate_threat" and correction.value is False:
+        updates["threat_description"] = None
+    updates["summary_confirmed"] = None
+    return updates

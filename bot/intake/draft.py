@@ -1,0 +1,34 @@
+"""The referral draft as the conversation holds it: which answers exist, and what to clear."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from bot.intake.questions import FORM_SLOTS
+
+# Slots that belong to one draft and are cleared when it is submitted, refused or cancelled.
+DRAFT_SLOTS: tuple[str, ...] = (*FORM_SLOTS, "cancel_confirmed", "intake_id", "misunderstood")
+
+
+def answers_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The questionnaire answers given so far (summary_confirmed is not an answer)."""
+    return {
+        slot: slots[slot]
+        for slot in FORM_SLOTS
+        if slot != "summary_confirmed" and slots.get(slot) is not None
+    }
+
+
+def has_draft(slots: Mapping[str, Any]) -> bool:
+    """A draft exists once a referral was started and not yet submitted or discarded."""
+    return bool(slots.get("intake_id")) or bool(answers_from_slots(slots))
+
+
+def new_intake_id() -> str:
+    return uuid.uuid4().hex
+
+
+def cleared_draft() -> dict[str, None]:
+    return dict.fromkeys(DRAFT_SLOTS)
