@@ -1,0 +1,356 @@
+"""Saving and reading cases: one transaction per submission, serialized per year, so the
+reference sequence has no gaps shared twice and two submissions can never both take the
+last spaces of the cap.
+
+Logs name references only: answers, user text and sender ids (a phone number on SMS) never
+reach a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.rules import counts_against_cap, decide
+from bot.store import crypto
+from bot.store.db import session_scope
+from bot.store.labels import answers_label, decision_label
+from bot.store.models import (
+    CASE_STATUSES,
+    Case,
+    CaseEvent,
+    Organization,
+    ReferenceCounter,
+    utcnow,
+)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system"
+# Audit details carry codes and ids, never free text: short scalars only.
+_MAX_DETAIL_TEXT = 100
+
+
+class UnknownOrganization(ValueError):
+    """The partner organization is not in the database."""
+
+
+class CaseNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    reference: str
+    decision: dict[str, Any]
+    created: bool
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case without its answers: what list views and filters need."""
+
+    reference: str
+    partner_org: str
+    submitted_at: datetime
+    status: str
+    decision: dict[str, Any]
+    in_country: bool
+    year: int
+    created_by: int | None
+
+    def to_api_dict(self) -> dict[str, Any]:
+        """The Case API object of intake-contract.md, without "answers"."""
+        return {
+            "reference": self.reference,
+            "partner_org": self.partner_org,
+            "submitted_at": self.submitted_at.isoformat(),
+            "status": self.status,
+            "decision": self.decision,
+        }
+
+
+@dataclass(frozen=True)
+class CaseRecord(CaseSummary):
+    answers: dict[str, Any]
+    intake_id: str
+    sender_id: str
+
+    def to_api_dict(self) -> dict[str, Any]:
+        return {**super().to_api_dict(), "answers": self.answers}
+
+
+def format_reference(year: int, seq: int) -> str:
+    return f"HRD-{year}-{seq:05d}"
+
+
+def submit_case(
+    *,
+    intake_id: str,
+    sender_id: str,
+    partner_org: str,
+    answers: Mapping[str, Any],
+    submitted_at: datetime | None = None,
+    created_by: int | None = None,
+) -> SubmitResult:
+    """Save a confirmed intake and decide it. The same intake_id again returns the first
+    result with created=False (double confirmation, action server retry, outbox drain)."""
+    if not intake_id or not sender_id:
+        raise ValueError("intake_id and sender_id are required")
+    submitted_at = _as_utc(submitted_at or datetime.now(UTC))
+    existing = _existing_result(intake_id)
+    if existing is not None:
+        return existing
+    try:
+        return _submit_locked(
+            intake_id=intake_id, sender_id=sender_id, partner_org=partner_org,
+            answers=dict(answers), submitted_at=submitted_at, created_by=created_by,
+        )
+    except IntegrityError:
+        # A concurrent submit of the same intake won the unique constraint. The year lock
+        # prevents this unless the two are dated in different years (a retry across
+        # midnight on 31 December): its result is ours.
+        existing = _existing_result(intake_id)
+        if existing is None:
+            raise
+        return existing
+
+
+def _submit_locked(
+    *,
+    intake_id: str,
+    sender_id: str,
+    partner_org: str,
+    answers: dict[str, Any],
+    submitted_at: datetime,
+    created_by: int | None,
+) -> SubmitResult:
+    year = submitted_at.year
+    with session_scope() as session:
+        seq = _lock_year(session, year)
+        # Re-checked under the lock: a concurrent submit of this intake has committed by now.
+        existing = _result_in(session, intake_id)
+        if existing is not None:
+            return existing
+        if session.get(Organization, partner_org) is None:
+            raise UnknownOrganization(f"unknown partner organization {partner_org!r}")
+
+        decision = decide(answers, on=submitted_at.date(), spaces_used=_spaces_used(session, year))
+        decision_dict = decision.to_dict()
+        seq += 1
+        reference = format_reference(year, seq)
+        session.execute(
+            sa.update(ReferenceCounter).where(ReferenceCounter.year == year).values(last_seq=seq)
+        )
+        case = Case(
+            reference=reference, year=year, seq=seq, partner_org=partner_org,
+            intake_id=intake_id, sender_id=sender_id, submitted_at=submitted_at,
+            status="submitted", status_changed_at=submitted_at,
+            eligibility=decision.eligibility, urgent=decision.urgent,
+            pathway=decision.pathway, priority=decision.priority,
+            capacity=decision.capacity, case_size=decision.case_size,
+            counts_against_cap=counts_against_cap(decision),
+            policy_version=decision.policy_version, in_country=decision.in_country,
+            reasons=list(decision.reasons),
+            answers=crypto.encrypt_json(answers, answers_label(reference)),
+            decision=crypto.encrypt_json(decision_dict, decision_label(reference)),
+            created_by=created_by,
+        )
+        session.add(case)
+        session.flush()
+        session.add(CaseEvent(
+            case_id=case.id, at=utcnow(),
+            actor=f"user:{created_by}" if created_by is not None else SYSTEM_ACTOR,
+            action="submitted",
+            detail={"eligibility": decision.eligibility, "capacity": decision.capacity,
+                    "policy_version": decision.policy_version},
+        ))
+    logger.info("case %s saved (%s, %s)", reference, decision.eligibility, decision.capacity)
+    return SubmitResult(reference=reference, decision=decision_dict, created=True)
+
+
+def _lock_year(session: Session, year: int) -> int:
+    """Create the year's counter if needed and lock it until commit; return its last seq.
+    On SQLite the transaction already holds the database write lock (BEGIN IMMEDIATE)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(ReferenceCounter).values(year=year, last_seq=0).on_conflict_do_nothing()
+    )
+    return session.execute(
+        sa.select(ReferenceCounter.last_seq)
+        .where(ReferenceCounter.year == year)
+        .with_for_update()
+    ).scalar_one()
+
+
+def _spaces_used(session: Session, year: int) -> int:
+    total = session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(Case.case_size), 0))
+        .where(Case.year == year, Case.counts_against_cap.is_(True))
+    ).scalar_one()
+    return int(total)
+
+
+def _existing_result(intake_id: str) -> SubmitResult | None:
+    with session_scope() as session:
+        return _result_in(session, intake_id)
+
+
+def _result_in(session: Session, intake_id: str) -> SubmitResult | None:
+    row = session.execute(
+        sa.select(Case.reference, Case.decision).where(Case.intake_id == intake_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    decision = crypto.decrypt_json(row.decision, decision_label(row.reference))
+    return SubmitResult(reference=row.reference, decision=decision, created=False)
+
+
+def spaces_used(year: int) -> int:
+    """People counted against `year`'s cap (stream-policy.md, Capacity)."""
+    with session_scope() as session:
+        return _spaces_used(session, year)
+
+
+def get_case(reference: str, *, viewed_by: str | None = None) -> CaseRecord | None:
+    """The case with decrypted answers and decision; with viewed_by, the view is audited."""
+    with session_scope() as session:
+        case = session.execute(
+            sa.select(Case).where(Case.reference == reference)
+        ).scalar_one_or_none()
+        if case is None:
+            return None
+        if viewed_by is not None:
+            session.add(CaseEvent(case_id=case.id, at=utcnow(), actor=viewed_by,
+                                  action="viewed", detail={}))
+        return CaseRecord(
+            **_summary_fields(case),
+            answers=crypto.decrypt_json(case.answers, answers_label(case.reference)),
+            intake_id=case.intake_id,
+            sender_id=case.sender_id,
+        )
+
+
+def _summary_fields(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "partner_org": case.partner_org,
+        "submitted_at": case.submitted_at,
+        "status": case.status,
+        "decision": crypto.decrypt_json(case.decision, decision_label(case.reference)),
+        "in_country": case.in_country,
+        "year": case.year,
+        "created_by": case.created_by,
+    }
+
+
+def list_cases(
+    *,
+    status: str | None = None,
+    eligibility: str | None = None,
+    urgent: bool | None = None,
+    partner: str | None = None,
+    year: int | None = None,
+    in_country: bool | None = None,
+    capacity: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[CaseSummary]:
+    """Cases matching every given filter, oldest first; answers are not decrypted."""
+    query = sa.select(Case).order_by(Case.year, Case.seq)
+    filters = {
+        Case.status: status, Case.eligibility: eligibility, Case.urgent: urgent,
+        Case.partner_org: partner, Case.year: year, Case.in_country: in_country,
+        Case.capacity: capacity,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    with session_scope() as session:
+        return [CaseSummary(**_summary_fields(c)) for c in session.execute(query).scalars()]
+
+
+def record_event(
+    reference: str,
+    *,
+    actor: str,
+    action: str,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Append to a case's audit trail. `detail` takes codes and ids, not personal data."""
+    detail = _checked_detail(detail or {})
+    with session_scope() as session:
+        case_id = _case_id(session, reference)
+        session.add(CaseEvent(case_id=case_id, at=utcnow(), actor=actor, action=action,
+                              detail=detail))
+
+
+def case_events(reference: str) -> list[dict[str, Any]]:
+    with session_scope() as session:
+        case_id = _case_id(session, reference)
+        rows = session.execute(
+            sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        ).scalars()
+        return [
+            {"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}
+            for e in rows
+        ]
+
+
+def update_status(reference: str, status: str, *, actor: str) -> None:
+    """Move a case to another status, with a "status_changed" audit event."""
+    if status not in CASE_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    with session_scope() as session:
+        case = session.execute(
+            sa.select(Case).where(Case.reference == reference).with_for_update()
+        ).scalar_one_or_none()
+        if case is None:
+            raise CaseNotFound(reference)
+        previous = case.status
+        case.status = status
+        case.status_changed_at = utcnow()
+        session.add(CaseEvent(case_id=case.id, at=case.status_changed_at, actor=actor,
+                              action="status_changed", detail={"from": previous, "to": status}))
+    logger.info("case %s: status %s -> %s", reference, previous, status)
+
+
+def _case_id(session: Session, reference: str) -> int:
+    case_id = session.execute(
+        sa.select(Case.id).where(Case.reference == reference)
+    ).scalar_one_or_none()
+    if case_id is None:
+        raise CaseNotFound(reference)
+    return case_id
+
+
+def _checked_detail(detail: Mapping[str, Any]) -> dict[str, Any]:
+    def ok(value: Any) -> bool:
+        if isinstance(value, str):
+            return len(value) <= _MAX_DETAIL_TEXT
+        if isinstance(value, Sequence):
+            return all(ok(v) for v in value)
+        return value is None or isinstance(value, bool | int | float)
+
+    for key, value in detail.items():
+        if not isinstance(key, str) or not ok(value):
+            raise ValueError(f"audit detail {key!r}: only short codes and ids are allowed")
+    return dict(detail)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("submitted_at must be timezone-aware")
+    return moment.astimezone(UTC)

@@ -1,0 +1,156 @@
+"""Key rotation: a new current key, then every ciphertext (case answers and decisions,
+tracker events, outbox spool files) re-encrypted under it. The old keys stay in the
+keyring until nothing is left under them, so a crash midway loses nothing: rerun it.
+
+Running servers re-read the key file when it changes, so they encrypt under the new key
+from then on. With HRD_DATA_KEY (no key file) the new keyring is written to a file the
+operator puts in HRD_DATA_KEY, and the old keys are kept in it: servers still running on
+the old variable keep writing under an old key until they are restarted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bot.store import crypto
+from bot.store.db import session_scope
+from bot.store.files import write_private_file
+from bot.store.labels import answers_label, decision_label, spool_label, tracker_label
+from bot.store.models import Case, TrackerEvent
+from bot.store.outbox import SPOOL_SUFFIX, outbox_dir
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 500
+_MAX_PASSES = 6
+
+
+class RotationError(Exception):
+    pass
+
+
+@dataclass
+class RotationReport:
+    new_key_id: str
+    cases: int = 0
+    tracker_events: int = 0
+    outbox_files: int = 0
+    retired_key_ids: list[str] = field(default_factory=list)
+    keyring_file: Path | None = None
+
+
+def rotate_keys(
+    *, keep_old: bool = False, keyring_out: Path | None = None, grace_seconds: float = 2.0
+) -> RotationReport:
+    old = crypto.current_keyring()
+    new = old.with_new_current_key()
+    if old.path is not None:
+        crypto.write_key_file(old.path, new)
+        target = old.path
+    elif keyring_out is not None:
+        write_private_file(keyring_out, (new.to_text() + "\n").encode("ascii"), replace=False)
+        target = keyring_out
+        keep_old = True
+    else:
+        raise RotationError("the keys come from HRD_DATA_KEY: give a file for the new keyring")
+    logger.info("key %s is now current; re-encrypting", new.current_id)
+    report = RotationReport(new_key_id=new.current_id, keyring_file=target)
+    clean_passes = 0
+    for _ in range(_MAX_PASSES):
+        changed = (_reencrypt_cases(new), _reencrypt_tracker(new), _reencrypt_outbox(new))
+        report.cases += changed[0]
+        report.tracker_events += changed[1]
+        report.outbox_files += changed[2]
+        clean_passes = 0 if any(changed) else clean_passes + 1
+        if clean_passes == 2:
+            break
+        if clean_passes == 1:
+            # A server that read the old key file just before it changed may still commit
+            # under the old key: wait out such transactions, then check once more.
+            time.sleep(grace_seconds)
+    else:
+        raise RotationError("data kept appearing under old keys; old keys kept, rerun later")
+    if not keep_old and old.path is not None:
+        crypto.write_key_file(old.path, new.only_current())
+        report.retired_key_ids = [k for k in old.keys if k != new.current_id]
+    logger.info("rotation to %s done: %d cases, %d tracker events, %d outbox files",
+                new.current_id, report.cases, report.tracker_events, report.outbox_files)
+    return report
+
+
+def _reencrypt(keyring: crypto.Keyring, blob: bytes, label: str) -> bytes | None:
+    """The blob under the current key, or None if it already is."""
+    if crypto.key_id_of(bytes(blob)) == keyring.current_id:
+        return None
+    return keyring.encrypt(keyring.decrypt(bytes(blob), label), label)
+
+
+def _batches(query: Callable[[int], sa.sql.Select]) -> Iterator[list[sa.engine.Row]]:
+    """Rows in id order, a batch per transaction (keeps locks and memory small)."""
+    last_id = 0
+    while True:
+        with session_scope() as session:
+            rows = session.execute(query(last_id).limit(_BATCH)).all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
+
+
+def _reencrypt_cases(keyring: crypto.Keyring) -> int:
+    def query(after: int) -> sa.sql.Select:
+        return (sa.select(Case.id, Case.reference, Case.answers, Case.decision)
+                .where(Case.id > after).order_by(Case.id))
+
+    count = 0
+    for rows in _batches(query):
+        with session_scope() as session:
+            for row in rows:
+                answers = _reencrypt(keyring, row.answers, answers_label(row.reference))
+                decision = _reencrypt(keyring, row.decision, decision_label(row.reference))
+                values = {k: v for k, v in (("answers", answers), ("decision", decision)) if v}
+                if values:
+                    session.execute(sa.update(Case).where(Case.id == row.id).values(**values))
+                    count += 1
+    return count
+
+
+def _reencrypt_tracker(keyring: crypto.Keyring) -> int:
+    def query(after: int) -> sa.sql.Select:
+        return (sa.select(TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.data)
+                .where(TrackerEvent.id > after).order_by(TrackerEvent.id))
+
+    count = 0
+    for rows in _batches(query):
+        with session_scope() as session:
+            for row in rows:
+                data = _reencrypt(keyring, row.data, tracker_label(row.sender_id))
+                if data is not None:
+                    session.execute(
+                        sa.update(TrackerEvent).where(TrackerEvent.id == row.id).values(data=data)
+                    )
+                    count += 1
+    return count
+
+
+def _reencrypt_outbox(keyring: crypto.Keyring) -> int:
+    count = 0
+    directory = outbox_dir()
+    if not directory.is_dir():
+        return 0
+    for path in directory.glob("*" + SPOOL_SUFFIX):
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:  # drained meanwhile
+            continue
+        data = _reencrypt(keyring, blob, spool_label(path.name.removesuffix(SPOOL_SUFFIX)))
+        if data is not None and path.exists():
+            write_private_file(path, data, replace=True)
+            count += 1
+    return count

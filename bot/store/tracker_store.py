@@ -1,0 +1,81 @@
+"""Rasa's SQL tracker store with the event JSON encrypted (it holds what users type and
+every slot value). Configured in endpoints.yml as
+
+    tracker_store:
+      type: bot.store.tracker_store.EncryptedSQLTrackerStore
+
+It always uses the case database of bot.config.settings() (DATABASE_URL / HRD_DATA_DIR):
+url, db, username, ... given in endpoints.yml are ignored, so conversations and cases
+can never end up in two places with two retention and key regimes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.store import crypto, db
+from bot.store.labels import tracker_label
+from bot.store.models import Base, TrackerEvent
+
+logger = logging.getLogger(__name__)
+
+_ENDPOINT_ARGS_IGNORED = ("host", "url", "dialect", "port", "db", "username", "password",
+                          "login_db", "query")
+
+
+class EncryptedSQLTrackerStore(SQLTrackerStore):
+    Base = Base
+    SQLEvent = TrackerEvent
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # Not SQLTrackerStore.__init__: it builds its own engine from the endpoint args and
+        # creates tables outside the migrations.
+        ignored = sorted(k for k in _ENDPOINT_ARGS_IGNORED if kwargs.pop(k, None) is not None)
+        if ignored:
+            logger.info("tracker store: ignoring %s; using the case database", ", ".join(ignored))
+        db.upgrade()
+        self.engine = db.engine()
+        self.sessionmaker = db.session_factory()
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        label = tracker_label(tracker.sender_id)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(TrackerEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=crypto.encrypt_json(data, label),
+                ))
+            session.commit()
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        label = tracker_label(sender_id)
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+            ).all()
+            events = [crypto.decrypt_json(row.data, label) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
