@@ -10,6 +10,11 @@ from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.policy",
+    "bot.cli.db",
+    "bot.cli.keys",
+    "bot.cli.purge",
+    "bot.cli.orgs",
+    "bot.cli.users",
 )
 
 

@@ -1,0 +1,46 @@
+"""Access control: organizations, user accounts with roles, API tokens (stored as hashes
+only), the ownership of chat sender ids, and the failed-authentication rate limit shared by
+the partner channel (bot.channels.partner) and the case API (bot.console)."""
+
+from bot.access.accounts import (
+    AccessError,
+    Duplicate,
+    IssuedToken,
+    OrgInfo,
+    UnknownOrg,
+    UnknownUser,
+    UserInfo,
+    add_org,
+    create_user,
+    issue_token,
+    list_orgs,
+    list_users,
+    revoke_user,
+)
+from bot.access.auth import Principal, authenticate
+from bot.access.models import ROLES, ApiToken, SenderOwner, User
+from bot.access.senders import claim_sender, sender_owner
+
+__all__ = [
+    "ROLES",
+    "AccessError",
+    "ApiToken",
+    "Duplicate",
+    "IssuedToken",
+    "OrgInfo",
+    "Principal",
+    "SenderOwner",
+    "UnknownOrg",
+    "UnknownUser",
+    "User",
+    "UserInfo",
+    "add_org",
+    "authenticate",
+    "claim_sender",
+    "create_user",
+    "issue_token",
+    "list_orgs",
+    "list_users",
+    "revoke_user",
+    "sender_owner",
+]

@@ -1,0 +1,205 @@
+"""Organizations and user accounts: the admin operations behind `hrd orgs` and `hrd users`.
+
+Logs name user ids, never e-mail addresses."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from bot.access.models import ROLES, ApiToken, User
+from bot.access.tokens import new_token, token_hash
+from bot.store.db import session_scope
+from bot.store.models import Organization, utcnow
+
+logger = logging.getLogger(__name__)
+
+ORG_ID = re.compile(r"[a-z][a-z0-9_]{1,63}")
+# Deliberately plain: one @, a dot in the domain, no spaces or control characters.
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
+MAX_EMAIL = 254
+MAX_DISPLAY_NAME = 200
+MAX_EXPIRY_DAYS = 3650
+
+
+class AccessError(ValueError):
+    """A user error in an admin operation; the message is one line, safe to print."""
+
+
+class UnknownOrg(AccessError):
+    pass
+
+
+class UnknownUser(AccessError):
+    pass
+
+
+class Duplicate(AccessError):
+    pass
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: str
+    display_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    email: str
+    role: str
+    org_id: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+    active_tokens: int
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: `token` exists only here, the database keeps its hash."""
+
+    user_id: int
+    email: str
+    token: str
+    expires_at: datetime | None
+
+
+def valid_org_id(org_id: str) -> bool:
+    return bool(ORG_ID.fullmatch(org_id))
+
+
+def normalize_email(email: str) -> str:
+    email = email.strip().lower()
+    if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
+        raise AccessError("not a valid e-mail address")
+    return email
+
+
+def add_org(org_id: str, display_name: str) -> OrgInfo:
+    """A new partner organization. Whether it may refer is the policy's business, not ours."""
+    if not valid_org_id(org_id):
+        raise AccessError(
+            "organization id must be 2-64 characters: lower-case letters, digits and _,"
+            " starting with a letter"
+        )
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > MAX_DISPLAY_NAME or not display_name.isprintable():
+        raise AccessError(f"display name must be 1-{MAX_DISPLAY_NAME} printable characters")
+    try:
+        with session_scope() as session:
+            if session.get(Organization, org_id) is not None:
+                raise Duplicate(f"organization {org_id!r} already exists")
+            org = Organization(id=org_id, display_name=display_name, created_at=utcnow())
+            session.add(org)
+    except IntegrityError as error:  # a concurrent add of the same id
+        raise Duplicate(f"organization {org_id!r} already exists") from error
+    logger.info("organization %s added", org_id)
+    return OrgInfo(org.id, org.display_name, org.created_at)
+
+
+def list_orgs() -> list[OrgInfo]:
+    with session_scope() as session:
+        rows = session.execute(sa.select(Organization).order_by(Organization.id)).scalars()
+        return [OrgInfo(o.id, o.display_name, o.created_at) for o in rows]
+
+
+def _expiry(expires_in_days: int | None) -> datetime | None:
+    if expires_in_days is None:
+        return None
+    if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise AccessError(f"--expires-in-days must be between 1 and {MAX_EXPIRY_DAYS}")
+    return utcnow() + timedelta(days=expires_in_days)
+
+
+def create_user(
+    email: str, role: str, org_id: str | None = None, *, expires_in_days: int | None = None
+) -> IssuedToken:
+    """A new user with a first API token (returned once)."""
+    email = normalize_email(email)
+    if role not in ROLES:
+        raise AccessError(f"role must be one of {', '.join(ROLES)}")
+    if role == "partner" and not org_id:
+        raise AccessError("a partner user needs --org <organization id>")
+    if role != "partner" and org_id:
+        raise AccessError(f"a {role} does not belong to an organization: leave out --org")
+    expires_at = _expiry(expires_in_days)
+    token = new_token()
+    try:
+        with session_scope() as session:
+            if org_id is not None and session.get(Organization, org_id) is None:
+                raise UnknownOrg(f"unknown organization {org_id!r} (see `hrd orgs list`)")
+            if session.execute(sa.select(User.id).where(User.email == email)).first():
+                raise Duplicate("a user with this e-mail address already exists")
+            user = User(email=email, role=role, org_id=org_id, created_at=utcnow())
+            session.add(user)
+            session.flush()
+            session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
+                                 created_at=utcnow(), expires_at=expires_at))
+    except IntegrityError as error:  # a concurrent add of the same e-mail address
+        raise Duplicate("a user with this e-mail address already exists") from error
+    logger.info("user %s added (%s)", user.id, role)
+    return IssuedToken(user.id, email, token, expires_at)
+
+
+def issue_token(email: str, *, expires_in_days: int | None = None) -> IssuedToken:
+    """An additional token for an active user (rotation: issue, switch, then revoke the old)."""
+    email = normalize_email(email)
+    expires_at = _expiry(expires_in_days)
+    token = new_token()
+    with session_scope() as session:
+        user = _active_user(session, email)
+        session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
+                             created_at=utcnow(), expires_at=expires_at))
+    logger.info("user %s: token issued", user.id)
+    return IssuedToken(user.id, email, token, expires_at)
+
+
+def revoke_user(email: str) -> int:
+    """Disable the user and every token of theirs at once; returns the user id."""
+    email = normalize_email(email)
+    now = utcnow()
+    with session_scope() as session:
+        user = _active_user(session, email)
+        user.revoked_at = now
+        session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    logger.info("user %s revoked", user.id)
+    return user.id
+
+
+def list_users() -> list[UserInfo]:
+    now = utcnow()
+    active = (
+        sa.select(sa.func.count(ApiToken.id))
+        .where(
+            ApiToken.user_id == User.id,
+            ApiToken.revoked_at.is_(None),
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+        )
+        .scalar_subquery()
+    )
+    with session_scope() as session:
+        rows = session.execute(sa.select(User, active).order_by(User.id)).all()
+        return [
+            UserInfo(u.id, u.email, u.role, u.org_id, u.created_at, u.revoked_at, count)
+            for u, count in rows
+        ]
+
+
+def _active_user(session: sa.orm.Session, email: str) -> User:
+    user = session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        raise UnknownUser("no user with this e-mail address")
+    if user.revoked_at is not None:
+        raise AccessError("this user is already revoked")
+    return user

@@ -1,0 +1,61 @@
+"""Who is calling: an API token to a Principal, or None. Synchronous (database);
+async callers run it in a thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from bot.access.models import ApiToken, User
+from bot.access.tokens import plausible, token_hash
+from bot.store.db import session_scope
+from bot.store.models import utcnow
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    email: str
+    role: str
+    org_id: str | None
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this user (an id, not the e-mail address)."""
+        return f"user:{self.user_id}"
+
+    @property
+    def sees_all_cases(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+
+def authenticate(token: str | None) -> Principal | None:
+    """The active user behind a valid, unrevoked, unexpired token; None otherwise."""
+    if not token or not plausible(token):
+        return None
+    now = utcnow()
+    with session_scope() as session:
+        row = session.execute(
+            sa.select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.token_hash == token_hash(token),
+                ApiToken.revoked_at.is_(None),
+                sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+                User.revoked_at.is_(None),
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        return Principal(user_id=row.id, email=row.email, role=row.role, org_id=row.org_id)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, else None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None

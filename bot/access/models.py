@@ -1,0 +1,56 @@
+"""Access tables, on the case database's `Base` (created by migration 0002_access)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.store.models import Base, UTCDateTime, utcnow
+
+ROLES = ("partner", "supervisor", "admin")
+
+
+class User(Base):
+    """A person: partner staff belong to an organization, supervisors and admins do not."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        sa.CheckConstraint(
+            "(role = 'partner' AND org_id IS NOT NULL) OR (role <> 'partner' AND org_id IS NULL)",
+            name="org_matches_role",
+        ),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    email = sa.Column(sa.String(254), nullable=False, unique=True)  # stored lower-case
+    role = sa.Column(sa.String(16), nullable=False)
+    org_id = sa.Column(sa.String(64), sa.ForeignKey("organizations.id"), nullable=True, index=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    revoked_at = sa.Column(UTCDateTime(), nullable=True)
+    # For the console sign-in (a later issue): an argon2 hash, and the TOTP secret
+    # encrypted with bot.store.crypto (hence bytes), never in clear.
+    password_hash = sa.Column(sa.String(255), nullable=True)
+    totp_secret = sa.Column(sa.LargeBinary, nullable=True)
+
+
+class ApiToken(Base):
+    """An API token, kept only as the SHA-256 of the token: the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    expires_at = sa.Column(UTCDateTime(), nullable=True)
+    revoked_at = sa.Column(UTCDateTime(), nullable=True)
+
+
+class SenderOwner(Base):
+    """The user who first used a chat sender id; the primary key makes the first one win."""
+
+    __tablename__ = "sender_owners"
+
+    sender_id = sa.Column(sa.String(255), primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    claimed_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)

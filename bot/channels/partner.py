@@ -1,0 +1,126 @@
+"""The partner REST channel (intake-contract.md, "Channels"):
+`POST /webhooks/partner/webhook`, body {"sender", "message"}, `Authorization: Bearer <token>`,
+replies as Rasa's REST channel does (a JSON list of bot messages).
+
+Only this channel says who is talking: the user's organization reaches the actions as
+message metadata {"hrd_auth": {...}} (actions/session.py), and whatever metadata a client
+sends is dropped. A sender id belongs to the partner user who first used it. Nothing here
+logs a message, a sender id or an e-mail address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint
+from sanic.exceptions import PayloadTooLarge
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.access.auth import Principal
+from bot.access.ratelimit import FailedAuthLimiter
+from bot.access.senders import claim_sender
+from bot.access.web import authenticate_request, json_error, json_response
+from bot.channels.requests import MAX_BODY_BYTES, BadRequest, parse_chat_request
+
+logger = logging.getLogger(__name__)
+
+AUTH_METADATA_KEY = "hrd_auth"  # read by actions/session.py
+
+
+def auth_metadata(principal: Principal) -> dict[str, Any]:
+    return {AUTH_METADATA_KEY: {"partner_org": principal.org_id,
+                                "user_id": principal.user_id,
+                                "role": principal.role}}
+
+
+def _too_large() -> HTTPResponse:
+    return json_error(413, "body_too_large", f"The body is limited to {MAX_BODY_BYTES} bytes.")
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The body, or None once it exceeds MAX_BODY_BYTES (read in chunks, never all of it)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    if request.stream is None:  # not a streamed request (e.g. a test harness)
+        body = request.body or b""
+        return body if len(body) <= MAX_BODY_BYTES else None
+    # Sanic stops reading past this limit, including when it drains an unread body.
+    request.stream.request_max_size = MAX_BODY_BYTES
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while (chunk := await request.stream.read()) is not None:
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return None
+            chunks.append(chunk)
+    except PayloadTooLarge:
+        return None
+    return b"".join(chunks)
+
+
+class PartnerInput(InputChannel):
+    """Registered in credentials.yml as `bot.channels.partner.PartnerInput:` (no settings)."""
+
+    def __init__(self, limiter: FailedAuthLimiter | None = None) -> None:
+        self.limiter = limiter or FailedAuthLimiter()
+
+    @classmethod
+    def name(cls) -> str:
+        return "partner"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls()
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("hrd_partner_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return json_response({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"], stream=True)
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                return await self._receive(request, on_new_message)
+            except Exception as error:  # a JSON 500, never a trace or the message text
+                logger.error("partner channel: request failed (%s)", type(error).__name__)
+                return json_error(500, "internal_error", "The message could not be processed.")
+
+        return webhook
+
+    async def _receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        principal = await authenticate_request(request, self.limiter)
+        if isinstance(principal, HTTPResponse):
+            return principal
+        if principal.role != "partner" or not principal.org_id:
+            return json_error(403, "forbidden",
+                              "Only partner staff can refer through this channel.")
+        body = await _read_body(request)
+        if body is None:
+            return _too_large()
+        try:
+            chat = parse_chat_request(body)
+        except BadRequest as error:
+            return json_error(error.status, error.code, error.message)
+        if not await asyncio.to_thread(claim_sender, chat.sender, principal.user_id):
+            return json_error(403, "sender_taken",
+                              "This conversation id belongs to another user; choose another.")
+        collector = CollectingOutputChannel()
+        await on_new_message(UserMessage(
+            chat.message, collector, chat.sender,
+            input_channel=self.name(),
+            metadata=auth_metadata(principal),  # never the client's metadata
+        ))
+        return json_response(collector.messages)

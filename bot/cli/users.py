@@ -1,0 +1,87 @@
+"""`hrd users add|token|revoke|list`: accounts and their API tokens. A new token is printed
+once, as the last line of the output, and only its hash is kept."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.access import ROLES, IssuedToken, create_user, issue_token, list_users, revoke_user
+from bot.cli import CommandError
+from bot.cli.access_errors import cli_errors
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    users = subparsers.add_parser("users", help="user accounts and API tokens")
+    commands = users.add_subparsers(dest="users_command", required=True)
+
+    add = commands.add_parser("add", help="add a user and print their API token (last line)")
+    # Checked in the handler, not with argparse choices: every error is then one line.
+    add.add_argument("--role", required=True, help=" | ".join(ROLES))
+    add.add_argument("--org", help="organization id (partner users only)")
+    add.add_argument("--expires-in-days", metavar="N", help="token lifetime (default: none)")
+    add.add_argument("email")
+    add.set_defaults(handler=add_command)
+
+    token = commands.add_parser("token", help="issue another API token for a user")
+    token.add_argument("--expires-in-days", metavar="N")
+    token.add_argument("email")
+    token.set_defaults(handler=token_command)
+
+    revoke = commands.add_parser("revoke", help="disable a user and all their tokens")
+    revoke.add_argument("email")
+    revoke.set_defaults(handler=revoke_command)
+
+    listing = commands.add_parser("list", help="users (tokens are never shown)")
+    listing.set_defaults(handler=list_command)
+
+
+def _days(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise CommandError("--expires-in-days must be a whole number of days")
+    return int(text)
+
+
+def _print_token(issued: IssuedToken) -> None:
+    expiry = issued.expires_at.isoformat(timespec="minutes") if issued.expires_at else "never"
+    print(f"Token expires: {expiry}")
+    print("The API token follows; it is shown only this once, store it securely:")
+    print(issued.token)
+
+
+def add_command(args: argparse.Namespace) -> int:
+    if args.role not in ROLES:
+        raise CommandError(f"--role must be one of {', '.join(ROLES)}")
+    with cli_errors():
+        issued = create_user(args.email, args.role, args.org,
+                             expires_in_days=_days(args.expires_in_days))
+    where = f" of organization {args.org}" if args.org else ""
+    print(f"Added {args.role} {issued.email}{where} (user id {issued.user_id}).")
+    _print_token(issued)
+    return 0
+
+
+def token_command(args: argparse.Namespace) -> int:
+    with cli_errors():
+        issued = issue_token(args.email, expires_in_days=_days(args.expires_in_days))
+    print(f"New token for {issued.email} (user id {issued.user_id}); earlier tokens stay valid"
+          " until the user is revoked or they expire.")
+    _print_token(issued)
+    return 0
+
+
+def revoke_command(args: argparse.Namespace) -> int:
+    with cli_errors():
+        user_id = revoke_user(args.email)
+    print(f"Revoked user id {user_id} and all their tokens.")
+    return 0
+
+
+def list_command(args: argparse.Namespace) -> int:
+    with cli_errors():
+        users = list_users()
+    for user in users:
+        state = "revoked" if user.revoked_at else f"active, {user.active_tokens} valid token(s)"
+        print(f"{user.id}\t{user.email}\t{user.role}\t{user.org_id or '-'}\t{state}")
+    return 0

@@ -1,0 +1,23 @@
+"""`python -m bot.console`: the console on HRD_CONSOLE_HOST (default 127.0.0.1, so that a
+reverse proxy with TLS is what faces the network) and HRD_CONSOLE_PORT (default 8080)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from bot.config import settings
+from bot.console.app import create_app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = create_app()
+    # No access log: URLs carry references and filters, and the audit trail already
+    # records who read which case.
+    app.run(host=os.environ.get("HRD_CONSOLE_HOST", "127.0.0.1"), port=settings().console_port,
+            access_log=False, motd=False, auto_reload=False, workers=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""`hrd orgs` and `hrd users` as an administrator runs them (separate processes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.access import authenticate
+from tests.access.cli import hrd, new_token
+
+pytestmark = pytest.mark.usefixtures("database")
+
+
+def test_users_add_prints_a_working_token_last() -> None:
+    token = new_token("--role", "partner", "--org", "unhcr", "worker@unhcr.org")
+    principal = authenticate(token)
+    assert principal is not None and principal.org_id == "unhcr"
+    supervisor = new_token("--role", "supervisor", "--expires-in-days", "30", "sup@irc.gc.ca")
+    assert authenticate(supervisor).role == "supervisor"
+    admin = new_token("--role", "admin", "admin@irc.gc.ca")
+    assert authenticate(admin).role == "admin"
+
+
+def test_revoke_and_list() -> None:
+    token = new_token("--role", "partner", "--org", "unhcr", "worker@unhcr.org")
+    assert hrd("users", "revoke", "worker@unhcr.org").returncode == 0
+    assert authenticate(token) is None
+    listing = hrd("users", "list")
+    assert listing.returncode == 0
+    assert "worker@unhcr.org" in listing.stdout and "revoked" in listing.stdout
+    assert token not in listing.stdout
+
+
+def test_orgs_add_is_not_designated() -> None:
+    added = hrd("orgs", "add", "ngo_kampala", "Kampala Defenders Network")
+    assert added.returncode == 0, added.stderr
+    assert "not designated" in added.stdout
+    listing = hrd("orgs", "list").stdout.splitlines()
+    assert any(line.startswith("ngo_kampala\t") and "not designated" in line for line in listing)
+    assert any(line.startswith("unhcr\t") and "designated, refers directly" in line
+               for line in listing)
+    assert new_token("--role", "partner", "--org", "ngo_kampala", "staff@ngo.example")
+
+
+@pytest.mark.parametrize("args", [
+    ("users", "add", "--role", "partner", "--org", "no_such_org", "a@example.org"),
+    ("users", "add", "--role", "partner", "a@example.org"),
+    ("users", "add", "--role", "partner", "--org", "unhcr", "not an email"),
+    ("users", "add", "--role", "supervisor", "--org", "unhcr", "a@example.org"),
+    ("users", "add", "--role", "wizard", "a@example.org"),
+    ("users", "add", "--role", "admin", "--expires-in-days", "soon", "a@example.org"),
+    ("users", "add", "--role", "admin", "--expires-in-days", "0", "a@example.org"),
+    ("users", "revoke", "nobody@example.org"),
+    ("orgs", "add", "Bad Id", "Name"),
+    ("orgs", "add", "unhcr", "Duplicate"),
+])
+def test_validation_errors_are_one_line_exit_2(args: tuple[str, ...]) -> None:
+    result = hrd(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("hrd: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicate_user_is_refused() -> None:
+    new_token("--role", "admin", "admin@irc.gc.ca")
+    result = hrd("users", "add", "--role", "admin", "Admin@IRC.gc.ca")
+    assert result.returncode == 2 and "already exists" in result.stderr

@@ -1,0 +1,3 @@
+from tests.console.support import console
+
+__all__ = ["console"]
