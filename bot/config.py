@@ -33,3 +33,8 @@ def settings() -> Settings:
         rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
         console_port=int(os.environ.get("HRD_CONSOLE_PORT", "8080")),
     )
+
+
+def dev_partner_org() -> str | None:
+    """The organization assumed by Rasa's unauthenticated REST channel in development only."""
+    return os.environ.get("HRD_DEV_PARTNER_ORG") or None

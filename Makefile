@@ -1,0 +1,72 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test` (README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+MODEL := models/current.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+export HRD_DATA_DIR ?= $(CURDIR)/var
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONWARNINGS := ignore
+
+.PHONY: help install model db run test lint validate story-test pytest bench services clean
+
+help:
+	@echo "make run    - install, train if the data changed, migrate, start every process"
+	@echo "make test   - everything the tests need, then all of them"
+	@echo "make bench  - benchmarks (training time, turn latency, NLU cross-validation, store)"
+
+# Rasa 3.6.21 declares Requires-Python <3.11: install it and rasa-sdk without their metadata,
+# then the exact versions they need from requirements/lock.txt (../shared/notes/rasa-on-python-3.11.md).
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check pip==24.3.1
+	$(PIP) install --quiet --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	$(PIP) install --quiet -r requirements/lock.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(STAMP)
+
+# Rasa trains only when its inputs changed since the last model (make compares timestamps).
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name current --out models
+	touch $@
+
+model: $(MODEL)
+
+db: $(STAMP)
+	$(VENV)/bin/hrd db upgrade
+
+run: $(STAMP) $(MODEL) db
+	scripts/run.sh
+
+services:
+	scripts/services.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot actions tests bench scripts
+
+validate: $(STAMP)
+	$(RASA) data validate --fail-on-warnings
+
+story-test: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+
+pytest: $(STAMP) $(MODEL) services
+	$(PY) -m pytest -p no:cacheprovider
+
+test: install services lint validate model story-test pytest
+
+bench: $(STAMP) $(MODEL) services
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf results .pytest_cache

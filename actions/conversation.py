@@ -1,0 +1,126 @@
+"""Starting, resuming, pausing the referral, and messages that are not answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
+
+
+def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
+    """Open the form if the caseworker's organization may refer today; else refuse at once."""
+    if not org_may_refer(tracker):
+        dispatcher.utter_message(response="utter_org_cannot_refer")
+        return []
+    dispatcher.utter_message(response="utter_welcome_back" if draft_exists(tracker) else intro)
+    return open_form(tracker)
+
+
+class ActionGreet(Action):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if draft_exists(tracker):
+            return _start(dispatcher, tracker, "utter_welcome_back")
+        dispatcher.utter_message(response="utter_greet")
+        return []
+
+
+class ActionStartReferral(Action):
+    def name(self) -> str:
+        return "action_start_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return _start(dispatcher, tracker, "utter_start_intro")
+
+
+class ActionResume(Action):
+    def name(self) -> str:
+        return "action_resume"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return _start(dispatcher, tracker, "utter_nothing_to_resume")
+
+
+class ActionPause(Action):
+    def name(self) -> str:
+        return "action_pause"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        answer = answer_in_disguise(tracker)
+        if answer:  # "Goodbye" was not meant: an answer NLU took for one (the form goes on)
+            return answer
+        has_draft = draft_exists(tracker)
+        dispatcher.utter_message(response="utter_paused" if has_draft else "utter_help_general")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+# Which response answers a message that is not an answer, before the question is asked again.
+INTERJECTIONS = {
+    "out_of_scope": "utter_out_of_scope",
+    "bot_challenge": "utter_iamabot",
+    "thank": "utter_you_are_welcome",
+    "greet": "utter_already_in_referral",
+    "start_referral": "utter_already_in_referral",
+    "resume": "utter_already_in_referral",
+}
+
+
+class ActionInterjection(Action):
+    def name(self) -> str:
+        return "action_interjection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        # Off-topic questions often name places ("weather in Toronto"): never an answer.
+        answer = [] if intent == "out_of_scope" else answer_in_disguise(tracker)
+        if answer:
+            return answer
+        dispatcher.utter_message(response=INTERJECTIONS.get(intent, "utter_out_of_scope"))
+        return []
+
+
+class ActionFallback(Action):
+    """Never loops: the second misunderstanding in a row offers choices instead."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if _previous_bot_action(tracker) == self.name():
+            dispatcher.utter_message(response="utter_not_understood_choices")
+        else:
+            dispatcher.utter_message(response="utter_not_understood")
+        return []
+
+
+def _previous_bot_action(tracker: Tracker) -> str | None:
+    """The last action run before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action":
+            name = event.get("name")
+            if name != "action_listen":
+                return name
+    return None

@@ -1,0 +1,65 @@
+"""Small helpers over the tracker shared by the actions (no texts, no rules here)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+
+from bot.config import dev_partner_org
+from bot.intake.draft import cleared_draft, has_draft, new_intake_id
+from bot.intake.normalize import parse_answer
+from bot.intake.questions import FORM_SLOTS, TEXT_SLOTS
+from bot.rules import StreamNotOpen, may_refer
+
+REFERRAL_FORM = "referral_form"
+
+
+def partner_org(tracker: Tracker) -> str | None:
+    """From the authenticated channel (a slot set at session start), never from the text."""
+    return tracker.get_slot("partner_org") or dev_partner_org()
+
+
+def org_may_refer(tracker: Tracker, on: date | None = None) -> bool:
+    org = partner_org(tracker)
+    if not org:
+        return False
+    try:
+        return may_refer(org, on or date.today())
+    except StreamNotOpen:
+        return False
+
+
+def draft_exists(tracker: Tracker) -> bool:
+    return has_draft(tracker.slots)
+
+
+def open_form(tracker: Tracker) -> list[EventType]:
+    """Start (or re-open) the referral form; Rasa's RulePolicy then runs the active form."""
+    events: list[EventType] = []
+    if not tracker.get_slot("intake_id"):
+        events.append(SlotSet("intake_id", new_intake_id()))
+    events.append(ActiveLoop(REFERRAL_FORM))
+    return events
+
+
+def clear_draft_events() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in cleared_draft()]
+
+
+def answer_in_disguise(tracker: Tracker) -> list[EventType]:
+    """A short answer that NLU took for small talk ("Kampala" read as a greeting) is still
+    the answer to the question asked, when it parses as one. Free-text questions are left
+    out: any text parses there, so small talk would be taken as an answer."""
+    slot = tracker.get_slot("requested_slot")
+    if (tracker.active_loop or {}).get("name") != REFERRAL_FORM or slot in TEXT_SLOTS:
+        return []
+    if slot not in FORM_SLOTS or slot == "summary_confirmed":
+        return []
+    parsed = parse_answer(slot, tracker.latest_message.get("text") or "")
+    if not parsed.ok:
+        return []
+    also = {name: value for name, value in parsed.also.items() if name in FORM_SLOTS}
+    updates = {slot: parsed.value, **also, "misunderstood": 0}
+    return [SlotSet(name, value) for name, value in updates.items()]

@@ -1,0 +1,28 @@
+"""Why a question is asked, and help with it; the form then asks the same question again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.responses import has_response
+
+
+class ActionExplainQuestion(Action):
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        kind = "why" if intent == "ask_why" else "help"
+        slot = tracker.get_slot("requested_slot")
+        name = f"utter_{kind}_{slot}"
+        dispatcher.utter_message(
+            response=name if slot and has_response(domain, name) else "utter_help_general"
+        )
+        return []

@@ -1,0 +1,56 @@
+"""The summary of all answers, asked as the form's last question (summary_confirmed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.responses import button_titles, language, text
+from bot.intake.countries import country_name
+from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS
+
+
+def summary_values(slots: dict[str, Any], domain: dict[str, Any], lang: str) -> dict[str, str]:
+    """Each answer as the caseworker reads it: labels from the domain, countries by name."""
+    yes, no = text(domain, "utter_label_yes", lang), text(domain, "utter_label_no", lang)
+    none = text(domain, "utter_label_none", lang)
+    values: dict[str, str] = {}
+    for slot in FORM_SLOTS:
+        value = slots.get(slot)
+        if slot == "summary_confirmed":
+            continue
+        if value is None:
+            values[slot] = "-"
+        elif slot in BOOLEAN_SLOTS:
+            values[slot] = yes if value else no
+        elif slot in ("country_of_origin", "current_country"):
+            values[slot] = country_name(value, lang)
+        elif slot in CHOICES:
+            titles = button_titles(domain, f"utter_ask_{slot}", lang)
+            items = value if isinstance(value, list) else [value]
+            values[slot] = ", ".join(titles.get(str(v), str(v)) for v in items) or none
+        else:
+            values[slot] = str(value)
+    return values
+
+
+class ActionAskSummaryConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_summary_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lang = language(tracker)
+        values = summary_values(tracker.slots, domain, lang)
+        threat_line = ""
+        if tracker.get_slot("immediate_threat") and tracker.get_slot("threat_description"):
+            threat_line = text(domain, "utter_summary_threat_line", lang).format(
+                threat_description=values["threat_description"]
+            )
+        dispatcher.utter_message(response="utter_summary", threat_line=threat_line, **values)
+        dispatcher.utter_message(response="utter_ask_confirm_summary")
+        return []

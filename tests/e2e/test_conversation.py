@@ -1,0 +1,130 @@
+"""What a caseworker does besides answering: why, help, corrections, pause, cancel, off-topic."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.e2e.referrals import REFERRALS
+from tests.support.servers import Assistant
+
+pytestmark = pytest.mark.e2e
+
+REFERRAL = REFERRALS[0]
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def slots(assistant: Assistant, sender: str) -> dict:
+    return assistant.tracker(sender)["slots"]
+
+
+def started(assistant: Assistant, answers: int = 0) -> str:
+    """A new conversation with the referral started and the first `answers` given."""
+    sender = f"e2e-{uuid.uuid4().hex}"
+    assistant.say(sender, "I need to refer a defender to the HRD stream")
+    for answer in REFERRAL.answers[:answers]:
+        assistant.say(sender, answer)
+    return sender
+
+
+def test_why_and_help_are_specific_then_the_question_is_asked_again(assistant: Assistant) -> None:
+    sender = started(assistant, answers=10)  # now asked: family_members
+    assert slots(assistant, sender)["requested_slot"] == "family_members"
+    why = texts(assistant.say(sender, "what does that have to do with anything?"))
+    assert "counted in people" in why
+    assert "How many family members" in why
+    help_text = texts(assistant.say(sender, "I'm not sure how to answer this"))
+    assert "Count the family members" in help_text
+    assert "How many family members" in help_text
+    assert slots(assistant, sender)["requested_slot"] == "family_members"
+
+
+def test_correcting_an_earlier_answer_mid_form(assistant: Assistant) -> None:
+    sender = started(assistant, answers=6)  # country_of_origin UG, current_country KE given
+    assert slots(assistant, sender)["current_country"] == "KE"
+    replies = assistant.say(sender, "sorry, my mistake, she is in Tanzania not Kenya")
+    state = slots(assistant, sender)
+    assert state["current_country"] == "TZ"
+    assert state["requested_slot"] == "fled_persecution"
+    assert "flee" in texts(replies)
+
+
+def test_correcting_after_the_summary_shows_the_summary_again(assistant: Assistant) -> None:
+    sender = started(assistant, answers=len(REFERRAL.answers))
+    assert slots(assistant, sender)["requested_slot"] == "summary_confirmed"
+    replies = assistant.say(sender, "wait, there are actually 4 family members coming, not 3")
+    state = slots(assistant, sender)
+    assert state["family_members"] == 4
+    assert state["summary_confirmed"] is None
+    assert "Family members coming: 4" in texts(replies)
+
+
+def test_pause_then_resume_continues_where_it_stopped(assistant: Assistant) -> None:
+    sender = started(assistant, answers=4)
+    asked = slots(assistant, sender)["requested_slot"]
+    paused = texts(assistant.say(sender, "I have to go to a meeting, can we stop here for now"))
+    assert "Paused" in paused
+    assert slots(assistant, sender)["requested_slot"] is None
+    back = texts(assistant.say(sender, "hi again"))
+    assert "Welcome back" in back
+    assert slots(assistant, sender)["requested_slot"] == asked
+    assert slots(assistant, sender)["country_of_origin"] == "UG"
+
+
+def test_cancel_asks_once_then_discards_the_draft(assistant: Assistant) -> None:
+    sender = started(assistant, answers=5)
+    question = texts(assistant.say(sender, "please cancel, this was a mistake"))
+    assert "discard" in question
+    done = texts(assistant.say(sender, "yes"))
+    assert "discarded" in done
+    state = slots(assistant, sender)
+    assert state["partner_case_reference"] is None and state["country_of_origin"] is None
+
+
+def test_cancel_declined_keeps_the_draft(assistant: Assistant) -> None:
+    sender = started(assistant, answers=5)
+    assistant.say(sender, "cancel the referral")
+    kept = texts(assistant.say(sender, "no, keep it"))
+    assert "draft is kept" in kept
+    state = slots(assistant, sender)
+    assert state["country_of_origin"] == "UG"
+    assert state["requested_slot"] == "persecution_agent"
+
+
+def test_off_topic_message_keeps_the_form(assistant: Assistant) -> None:
+    sender = started(assistant, answers=3)
+    replies = texts(assistant.say(sender, "can you recommend a good restaurant in Ottawa?"))
+    assert "I can only help with referrals" in replies
+    assert slots(assistant, sender)["requested_slot"] == "current_country"
+
+
+def test_an_answer_not_understood_gets_a_specific_re_ask(assistant: Assistant) -> None:
+    sender = started(assistant, answers=2)
+    first = texts(assistant.say(sender, "Atlantis"))
+    assert "could not recognise that country" in first
+    second = texts(assistant.say(sender, "Wakanda"))
+    assert "Type a country name or nationality" in second
+    assistant.say(sender, "Uganda")
+    assert slots(assistant, sender)["country_of_origin"] == "UG"
+
+
+def test_refused_consent_stops_before_anything_sensitive(assistant: Assistant) -> None:
+    sender = started(assistant, answers=1)
+    replies = texts(assistant.say(sender, "no, she has not agreed to that"))
+    assert "cannot go ahead" in replies
+    state = slots(assistant, sender)
+    assert state["partner_case_reference"] is None
+    assert state["requested_slot"] is None
+
+
+def test_two_misunderstandings_in_a_row_offer_choices(assistant: Assistant) -> None:
+    sender = f"e2e-{uuid.uuid4().hex}"
+    assistant.say(sender, "hello")
+    first = assistant.say(sender, "zxqv blarg wibble")
+    second = assistant.say(sender, "qqq zzz pppp")
+    assert "didn't understand" in texts(first)
+    assert any(reply.get("buttons") for reply in second)

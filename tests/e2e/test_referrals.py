@@ -1,0 +1,50 @@
+"""Complete referrals through the real Rasa server, action server and case store."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from bot.store import get_case
+from tests.e2e.referrals import REFERRALS, Referral
+from tests.support.servers import Assistant
+
+pytestmark = pytest.mark.e2e
+
+REFERENCE = re.compile(r"\bHRD-(\d{4})-(\d{5})\b")
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def current_slots(assistant: Assistant, sender: str) -> dict:
+    return assistant.tracker(sender)["slots"]
+
+
+@pytest.mark.parametrize("referral", REFERRALS, ids=lambda r: r.name)
+def test_complete_referral_is_stored_exactly(assistant: Assistant, referral: Referral) -> None:
+    sender = f"e2e-{uuid.uuid4().hex}"
+    replies = assistant.say(sender, referral.opener)
+    if "Start a referral" in str(replies):  # a greeting: start explicitly, as a caseworker would
+        assistant.say(sender, "yes let's start a referral")
+    for answer in referral.answers:
+        replies = assistant.say(sender, answer)
+    # Before confirming: every slot holds the normalized value, and the summary was shown.
+    slots = current_slots(assistant, sender)
+    assert {slot: slots[slot] for slot in referral.expected} == referral.expected
+    assert slots["requested_slot"] == "summary_confirmed"
+    assert "Here is the referral" in texts(replies)
+
+    replies = assistant.say(sender, "yes, that's all correct")
+    match = REFERENCE.search(texts(replies))
+    assert match, texts(replies)
+    case = get_case(match.group(0))
+    assert case is not None
+    stored = {slot: case.answers.get(slot) for slot in referral.expected}
+    assert stored == referral.expected
+    assert "threat_description" in case.answers or not referral.expected["immediate_threat"]
+    # The draft is cleared, so a repeated "yes" cannot submit twice.
+    assert current_slots(assistant, sender)["partner_case_reference"] is None

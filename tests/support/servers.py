@@ -1,0 +1,133 @@
+"""The real Rasa server and action server, started once per test session on free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "current.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up:\n{log.read_text()[-4000:]}")
+
+
+@dataclass
+class Assistant:
+    """A running assistant: the test talks to it as a client would."""
+
+    workdir: Path
+    env: dict[str, str]
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    api_token: str = "test-api-token"
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def logs(self) -> list[Path]:
+        return sorted(self.workdir.glob("*.log"))
+
+    def start(self, credentials: str = "credentials.dev.yml") -> Assistant:
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            (ROOT / "endpoints.yml")
+            .read_text()
+            .replace("localhost:5055", f"127.0.0.1:{self.action_port}")
+        )
+        action_log = self.workdir / "action_server.log"
+        self._spawn(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+             "--port", str(self.action_port)],
+            action_log,
+        )
+        rasa_log = self.workdir / "rasa_server.log"
+        self._spawn(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+             "--credentials", str(ROOT / credentials), "--port", str(self.rasa_port),
+             "--enable-api", "--auth-token", self.api_token],
+            rasa_log,
+        )
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.processes[0], action_log)
+        wait_until_up(f"{self.base}/", self.processes[1], rasa_log)
+        return self
+
+    def _spawn(self, command: list[str], log: Path) -> None:
+        handle = log.open("ab")
+        self.processes.append(
+            subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=handle, stderr=handle)
+        )
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.base}{path}",
+            json.dumps(body).encode(),
+            {"Content-Type": "application/json", **(headers or {})},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
+        """One turn through the REST channel; the bot's replies."""
+        return self.post("/webhooks/rest/webhook", {"sender": sender, "message": message})
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        url = f"{self.base}/conversations/{sender}/tracker?token={self.api_token}"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return json.loads(response.read())
+
+
+def assistant_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("HRD_", "DATABASE_URL", "REDIS_URL", "RASA_"))
+    }
+    env.update(
+        HRD_DATA_DIR=str(data_dir),
+        HRD_ENV="development",
+        HRD_DEV_PARTNER_ORG="unhcr",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONWARNINGS="ignore",
+        **extra,
+    )
+    return env
