@@ -6,6 +6,8 @@ import json
 import unicodedata
 from dataclasses import dataclass
 
+from bot.channels.text import plain_command
+
 MAX_BODY_BYTES = 16 * 1024
 MAX_MESSAGE_CHARS = 4000
 MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
@@ -27,18 +29,21 @@ class ChatRequest:
     message: str
 
 
-def _control_free(text: str, allowed: str = "") -> bool:
+def control_free(text: str, allowed: str = "") -> bool:
     return not any(
         unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text
     )
 
 
-def _utf8_clean(text: str) -> bool:
+def utf8_clean(text: str) -> bool:
     try:
         text.encode("utf-8")  # lone surrogates ("\ud800") would fail later, deep in Rasa
     except UnicodeEncodeError:
         return False
     return True
+
+
+RESERVED_SENDER_PREFIXES = ("telegram:", "sms:", "whatsapp:", "slack:", "web:", "web-")
 
 
 def parse_chat_request(body: bytes) -> ChatRequest:
@@ -54,11 +59,11 @@ def parse_chat_request(body: bytes) -> ChatRequest:
             raise BadRequest(422, f"missing_{name}", f'"{name}" is required.')
         if not isinstance(value, str):
             raise BadRequest(422, f"invalid_{name}", f'"{name}" must be a string.')
-        if not _utf8_clean(value):
+        if not utf8_clean(value):
             raise BadRequest(422, f"invalid_{name}", f'"{name}" is not valid Unicode text.')
     assert isinstance(sender, str) and isinstance(message, str)
     if not sender.strip() or sender != sender.strip() or len(sender) > MAX_SENDER_CHARS \
-            or not _control_free(sender):
+            or not control_free(sender):
         raise BadRequest(422, "invalid_sender", f'"sender" must be 1-{MAX_SENDER_CHARS} '
                          "characters, without control characters or surrounding spaces.")
     if not message.strip():
@@ -66,6 +71,13 @@ def parse_chat_request(body: bytes) -> ChatRequest:
     if len(message) > MAX_MESSAGE_CHARS:
         raise BadRequest(422, "message_too_long",
                          f'"message" is limited to {MAX_MESSAGE_CHARS} characters.')
-    if not _control_free(message, allowed="\t\n\r"):
+    if not control_free(message, allowed="\t\n\r"):
         raise BadRequest(422, "invalid_message", '"message" contains control characters.')
+    if sender.lower().startswith(RESERVED_SENDER_PREFIXES):
+        # The other channels name their conversations so; a partner who took such an id
+        # first would lock the linked account (or the widget's user) out of it.
+        raise BadRequest(422, "invalid_sender", '"sender" uses a prefix reserved for a channel.')
+    message = plain_command(message)
+    if not message:
+        raise BadRequest(422, "missing_message", '"message" must not be empty.')
     return ChatRequest(sender=sender, message=message)

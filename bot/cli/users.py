@@ -1,13 +1,17 @@
-"""`hrd users add|token|revoke|list`: accounts and their API tokens. A new token is printed
-once, as the last line of the output, and only its hash is kept."""
+"""`hrd users add|token|revoke|list|password|totp`: accounts, their API tokens, and their
+console sign-in (an argon2 password hash; a TOTP secret kept encrypted). A new token or TOTP
+secret is printed once, and only a hash (token) or ciphertext (TOTP secret) is kept."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 
 from bot.access import ROLES, IssuedToken, create_user, issue_token, list_users, revoke_user
 from bot.cli import CommandError
 from bot.cli.access_errors import cli_errors
+from bot.cli.links import register_link_commands
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +37,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = commands.add_parser("list", help="users (tokens are never shown)")
     listing.set_defaults(handler=list_command)
+
+    password = commands.add_parser("password", help="set the console sign-in password")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of standard input")
+    password.add_argument("email")
+    password.set_defaults(handler=password_command)
+
+    totp = commands.add_parser("totp", help="enrol (or re-enrol) one-time codes; prints the "
+                               "secret once")
+    totp.add_argument("email")
+    totp.set_defaults(handler=totp_command)
+
+    register_link_commands(commands)  # link|unlink|links: chat accounts (bot/cli/links.py)
 
 
 def _days(text: str | None) -> int | None:
@@ -84,4 +101,39 @@ def list_command(args: argparse.Namespace) -> int:
     for user in users:
         state = "revoked" if user.revoked_at else f"active, {user.active_tokens} valid token(s)"
         print(f"{user.id}\t{user.email}\t{user.role}\t{user.org_id or '-'}\t{state}")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise CommandError("the two passwords differ; nothing was changed")
+    return first
+
+
+def password_command(args: argparse.Namespace) -> int:
+    from bot.console.passwords import WeakPassword, set_password
+
+    password = _read_password(args.password_stdin)
+    try:
+        with cli_errors():
+            user_id = set_password(args.email, password)
+    except WeakPassword as error:
+        raise CommandError(str(error)) from error
+    print(f"Password set for user id {user_id}; their console sessions were ended.")
+    return 0
+
+
+def totp_command(args: argparse.Namespace) -> int:
+    from bot.console.passwords import enrol_totp
+
+    with cli_errors():
+        user_id, secret, uri = enrol_totp(args.email)
+    print(f"One-time codes enrolled for user id {user_id} (any earlier enrolment is replaced).")
+    print("Add it to the user's authenticator app (shown only this once; the URI can be "
+          "turned into a QR code offline):")
+    print(f"secret: {secret}")
+    print(uri)
     return 0

@@ -1,8 +1,11 @@
-"""The console's Sanic app: the case API, its OpenAPI document, JSON errors, safe headers."""
+"""The console's Sanic app: the case API, its OpenAPI document, JSON errors, safe headers;
+and the pages (sign-in, the partner chat widget, partner and supervisor pages) with their
+sessions, CSRF checks and Content-Security-Policy."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from sanic import Sanic
 from sanic.exceptions import SanicException
@@ -14,6 +17,14 @@ from bot.access.ratelimit import FailedAuthLimiter
 from bot.access.web import SECURITY_HEADERS, json_error, json_response
 from bot.console.cases_api import cases_blueprint
 from bot.console.openapi import openapi_document
+from bot.console.pages_auth import auth_blueprint
+from bot.console.pages_partner import partner_blueprint
+from bot.console.pages_review import review_blueprint
+from bot.console.rendering import render
+from bot.console.settings import console_settings
+from bot.console.web_auth import attach_session, is_page_path
+
+STATIC = Path(__file__).with_name("static")
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +38,25 @@ _MESSAGES = {404: "Not found.", 405: "Method not allowed.", 413: "The body is to
 
 
 class JsonErrorHandler(ErrorHandler):
-    """Every error as {"error", "message"}; a 500 says nothing about its cause."""
+    """API errors as {"error", "message"}, page errors as an HTML page; a 500 says nothing
+    about its cause."""
 
     def default(self, request: Request, exception: Exception) -> HTTPResponse:
         status = exception.status_code if isinstance(exception, SanicException) else 500
         if status >= 500:
             logger.error("console: unexpected %s", type(exception).__name__)
+            if request is not None and is_page_path(request.path):
+                request.ctx.signed_in = None
+                return render(request, "error.html", status=500, title="Error",
+                              message="Something went wrong on our side.")
             return json_error(500, "internal_error", "Internal error.")
         headers = dict(getattr(exception, "headers", None) or {})
+        # 413/414 come before routing (the path may not be the real one): JSON, as for the API.
+        if request is not None and status not in (413, 414) and is_page_path(request.path):
+            if not hasattr(request.ctx, "signed_in"):
+                request.ctx.signed_in = None
+            return render(request, "error.html", status=status, title="Error",
+                          message=_MESSAGES.get(status, "The request was not accepted."))
         return json_error(status, _CODES.get(status, "error"),
                           _MESSAGES.get(status, "The request was not accepted."), headers)
 
@@ -46,6 +68,16 @@ def create_app(name: str = "hrd_console", limiter: FailedAuthLimiter | None = No
     limiter = limiter or FailedAuthLimiter()
     app.ctx.limiter = limiter
     app.blueprint(cases_blueprint(limiter))
+
+    conf = console_settings()  # a bad HRD_RASA_PUBLIC_URL stops the console here
+    signin_limiter = FailedAuthLimiter(max_failures=conf.signin_max_failures,
+                                       window_seconds=conf.signin_window_seconds)
+    app.ctx.signin_limiter = signin_limiter
+    app.register_middleware(attach_session, "request")
+    app.blueprint(auth_blueprint(signin_limiter))
+    app.blueprint(partner_blueprint())
+    app.blueprint(review_blueprint())
+    app.static("/static", str(STATIC), name="console_static")
 
     document = openapi_document()
 

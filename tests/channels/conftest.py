@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.access.cli import hrd, new_token
+from tests.channels.messaging import messaging  # noqa: F401 (fixture of the messaging channel tests)
 from tests.console.support import MAX_FAILURES, Console, Reply, random_client, running_console
 from tests.support.servers import ROOT, Assistant, assistant_env
 

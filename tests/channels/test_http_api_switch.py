@@ -13,7 +13,9 @@ import pytest
 
 from tests.support.servers import ROOT
 
-FAKE = "#!/bin/sh\necho \"$(basename \"$0\") $*\" >> \"$RECORD\"\n"
+# Each fake records its command line, then lives a little: run.sh stops everything as soon
+# as one process ends, which must not race the others' recording.
+FAKE = "#!/bin/sh\necho \"$(basename \"$0\") $*\" >> \"$RECORD\"\nsleep 2\n"
 
 
 def _fake(path: Path) -> None:

@@ -1,0 +1,102 @@
+"""What every messaging channel does with a verified platform update: drop repeats, find
+the partner user linked to the account, refuse the unlinked once, and hand the rest to Rasa
+as the partner channel does (claimed sender id, {"hrd_auth": ...} metadata).
+
+Sender ids are "<channel>:<link id>" (e.g. "telegram:12", "whatsapp:3"): they name the link,
+not the phone number or platform id, so no account id reaches the tracker store or a case,
+and relinking an account to someone else starts a new conversation. Replies go to the
+address the update came from, bound into the output channel.
+
+Nothing here logs a message, an account id or a sender id."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.access.auth import Principal
+from bot.access.senders import claim_sender
+from bot.channels.accounts import linked_user
+from bot.channels.dedupe import SeenUpdates
+from bot.channels.partner import auth_metadata
+from bot.channels.refusal import RefusalThrottle, refusal_text
+from bot.channels.requests import MAX_MESSAGE_CHARS
+from bot.channels.text import plain_command
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["duplicate", "ignored", "refused", "handled", "failed"]
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A verified update. `platform` is the link's kind (telegram, phone, slack);
+    `channel` the sender id's namespace (telegram, sms, whatsapp, slack)."""
+
+    platform: str
+    channel: str
+    account_id: str
+    update_id: str
+    text: str
+
+
+class Gateway:
+    def __init__(self, input_channel: str, seen: SeenUpdates | None = None,
+                 throttle: RefusalThrottle | None = None) -> None:
+        self.input_channel = input_channel
+        self.seen = seen or SeenUpdates()
+        self.throttle = throttle or RefusalThrottle()
+
+    async def handle(self, inbound: Inbound, output: OutputChannel,
+                     on_new_message: OnNewMessage, domain: Any = None, *,
+                     deduplicated: bool = False) -> Outcome:
+        """`deduplicated`: the caller already checked first_time (before answering)."""
+        if not deduplicated and not await self.first_time(inbound):
+            return "duplicate"
+        text = plain_command(inbound.text)
+        if not text or len(text) > MAX_MESSAGE_CHARS:
+            return "ignored"
+        user = await asyncio.to_thread(linked_user, inbound.platform, inbound.account_id)
+        sender_id = f"{inbound.channel}:{user.link_id}" if user else ""
+        if user is not None and not await asyncio.to_thread(claim_sender, sender_id,
+                                                            user.user_id):
+            logger.warning("%s: sender id of link %s is owned by another user",
+                           self.input_channel, user.link_id)
+            user = None
+        if user is None:
+            await self._refuse(inbound, output, domain)
+            return "refused"
+        principal = Principal(user_id=user.user_id, email=user.email, role=user.role,
+                              org_id=user.org_id)
+        try:
+            await on_new_message(UserMessage(
+                text, output, sender_id, input_channel=self.input_channel,
+                metadata=auth_metadata(principal),
+            ))
+        except Exception as error:  # answer the platform anyway: a retry would be dropped
+            logger.error("%s: message failed (%s)", self.input_channel, type(error).__name__)
+            return "failed"
+        return "handled"
+
+    async def first_time(self, inbound: Inbound) -> bool:
+        return await self.seen.first_time(inbound.channel, inbound.update_id)
+
+    async def _refuse(self, inbound: Inbound, output: OutputChannel, domain: Any) -> None:
+        if not self.throttle.should_refuse(inbound.channel, inbound.account_id):
+            return
+        try:
+            await output.send_text_message("", refusal_text(domain))
+        except Exception as error:
+            logger.error("%s: refusal not sent (%s)", self.input_channel, type(error).__name__)
+
+
+def agent_domain(request: Any) -> Any:
+    """The running model's domain (for the refusal text), if the server has one loaded."""
+    agent = getattr(getattr(request.app, "ctx", None), "agent", None)
+    return getattr(agent, "domain", None)

@@ -1,0 +1,55 @@
+"""The supervisors' dashboard: spaces used and left against the cap in force this year
+(stream-policy.md, "Capacity"), and this year's cases by outcome, urgency, priority factor
+and partner, and Urgent Protection Program cases by month."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.console.case_queries import ReviewFilters, find_cases
+from bot.console.charts import Chart
+from bot.rules import policy_on
+from bot.store import spaces_used
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int
+    cap: int
+    policy_version: str
+    used: int
+    charts: list[Chart]
+
+    @property
+    def left(self) -> int:
+        return max(self.cap - self.used, 0)
+
+    @property
+    def used_percent(self) -> int:
+        return min(100, round(100 * self.used / self.cap)) if self.cap else 100
+
+
+def build_dashboard(today: date | None = None) -> Dashboard:
+    today = today or datetime.now(UTC).date()
+    policy = policy_on(today)
+    rows = find_cases(ReviewFilters(date_from=date(today.year, 1, 1),
+                                    date_to=date(today.year, 12, 31)), limit=100_000)
+    outcome = Counter(r.eligibility for r in rows)
+    urgency = Counter("urgent" if r.urgent else "not urgent" for r in rows)
+    factors = Counter(f for r in rows for f in r.priority_factors)
+    partner = Counter(r.partner_org for r in rows)
+    upp = Counter(r.submitted_at.month for r in rows if r.pathway == "urgent_protection")
+    charts = [
+        Chart("Cases by outcome", sorted(outcome.items())),
+        Chart("Cases by urgency", sorted(urgency.items())),
+        Chart("Cases by priority factor", sorted(factors.items())),
+        Chart("Cases by partner", sorted(partner.items())),
+        Chart("Urgent Protection Program cases by month",
+              [(calendar.month_abbr[m], upp.get(m, 0)) for m in range(1, 13)]),
+    ]
+    return Dashboard(year=today.year, cap=policy.annual_cap,
+                     policy_version=policy.id,
+                     used=spaces_used(today.year), charts=charts)

@@ -1,0 +1,162 @@
+"""The messaging channels' pure parts: signatures, update parsing, text shaping, settings,
+account ids and the refusal throttle (no server)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pytest
+from rasa.shared.exceptions import RasaException
+from twilio.request_validator import RequestValidator
+
+from bot.access.accounts import AccessError
+from bot.channels import slack, telegram, twilio
+from bot.channels.accounts import normalize_account
+from bot.channels.refusal import DEFAULT_TEXT, RefusalThrottle, refusal_text
+from bot.channels.settings import channel_env
+from bot.channels.text import numbered_options, plain_command, split_text
+
+
+def test_split_text_keeps_everything_within_the_limit() -> None:
+    text = "First paragraph.\n\n" + "word " * 500 + "\n\n" + "x" * 30
+    pieces = split_text(text, 100)
+    assert all(0 < len(p) <= 100 for p in pieces)
+    assert " ".join(" ".join(pieces).split()) == " ".join(text.split())
+    assert split_text("short", 1600) == ["short"]
+    assert split_text("y" * 250, 100) == ["y" * 100, "y" * 100, "y" * 50]
+    assert split_text("  ", 10) == []
+
+
+def test_buttons_become_numbered_options() -> None:
+    buttons = [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]
+    assert numbered_options("Consent?", buttons) == "Consent?\n\n1. Yes\n2. No"
+
+
+def test_commands_cannot_inject_intents() -> None:
+    assert plain_command('/confirm{"partner_org": "x"}') == 'confirm{"partner_org": "x"}'
+    assert plain_command("/start") == "hello"
+    assert plain_command("/start@hrd_bot") == "hello"
+    assert plain_command(" yes ") == "yes"
+
+
+def _slack_sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256)
+    return "v0=" + digest.hexdigest()
+
+
+def test_slack_signature_and_replay_window() -> None:
+    body, now = b'{"type":"event_callback"}', 1_700_000_000
+    good = _slack_sign("s3cret", str(now), body)
+    assert slack.signature_valid("s3cret", str(now), body, good, now=now + 299)
+    assert not slack.signature_valid("s3cret", str(now), body, good, now=now + 301)  # replay
+    assert not slack.signature_valid("s3cret", str(now), body, good, now=now - 301)
+    assert not slack.signature_valid("other", str(now), body, good, now=now)
+    assert not slack.signature_valid("s3cret", str(now), body + b" ", good, now=now)
+    assert not slack.signature_valid("s3cret", None, body, good, now=now)
+    assert not slack.signature_valid("s3cret", "12x", body, good, now=now)
+    assert not slack.signature_valid("s3cret", str(now), body, None, now=now)
+
+
+def test_twilio_signature_covers_the_public_url_and_every_parameter() -> None:
+    url = "https://bot.example.org/webhooks/twilio/webhook"
+    params = {"From": ["+254700000001"], "Body": ["hello"], "MessageSid": ["SM1"]}
+    signature = RequestValidator("tok").compute_signature(url, {k: v[0] for k, v in
+                                                                params.items()})
+    assert twilio.signature_valid("tok", url, params, signature)
+    assert not twilio.signature_valid("tok", "http://127.0.0.1:5005/webhooks/twilio/webhook",
+                                      params, signature)
+    assert not twilio.signature_valid("tok", url, {**params, "Body": ["changed"]}, signature)
+    assert not twilio.signature_valid("other", url, params, signature)
+    assert not twilio.signature_valid("tok", url, params, None)
+
+
+def _telegram_message(chat_type: str = "private", **extra: object) -> dict:
+    return {"message_id": 5, "date": 1_700_000_000, "text": "hello",
+            "from": {"id": 111, "is_bot": False, "first_name": "A"},
+            "chat": {"id": 111 if chat_type == "private" else -100, "type": chat_type},
+            **extra}
+
+
+def test_telegram_updates_private_text_and_buttons_only() -> None:
+    assert telegram.parse_update({"update_id": 7, "message": _telegram_message()}) == (
+        "7", 111, 111, "hello", None)
+    assert telegram.parse_update({"update_id": 8, "message": _telegram_message("group")}) is None
+    assert telegram.parse_update({"update_id": 9, "edited_message": _telegram_message()}) is None
+    photo = _telegram_message()
+    del photo["text"]
+    assert telegram.parse_update({"update_id": 10, "message": photo}) is None
+    press = {"update_id": 11, "callback_query": {
+        "id": "cb1", "from": {"id": 111, "is_bot": False, "first_name": "A"},
+        "message": _telegram_message(), "chat_instance": "1", "data": "yes"}}
+    assert telegram.parse_update(press) == ("11", 111, 111, "yes", "cb1")
+    assert telegram.parse_update({"message": _telegram_message()}) is None
+
+
+def test_slack_direct_messages_only() -> None:
+    event = {"type": "message", "channel_type": "im", "user": "U1", "channel": "D1",
+             "text": "hi", "ts": "1.1"}
+    body = {"type": "event_callback", "event_id": "Ev1", "event": event}
+    assert slack.parse_event(body) == ("Ev1", "U1", "D1", "hi")
+    assert slack.parse_event({**body, "event": {**event, "channel_type": "channel"}}) is None
+    assert slack.parse_event({**body, "event": {**event, "subtype": "message_changed"}}) is None
+    assert slack.parse_event({**body, "event": {**event, "bot_id": "B1"}}) is None
+    action = {"type": "block_actions", "user": {"id": "U1"}, "channel": {"id": "D1"},
+              "actions": [{"type": "button", "value": "yes", "action_ts": "2.2"}]}
+    assert slack.parse_action(action) == ("action:U1:2.2", "U1", "D1", "yes")
+    assert slack.parse_action({**action, "channel": {"id": "C1"}}) is None
+
+
+def test_account_ids_are_validated() -> None:
+    assert normalize_account("phone", "+254 712-345 678") == "+254712345678"
+    assert normalize_account("telegram", "123456789") == "123456789"
+    assert normalize_account("slack", "U024BE7LH") == "U024BE7LH"
+    for platform, value in (("phone", "0712345678"), ("phone", "+0123456789"),
+                            ("phone", "+1234567890123456"), ("telegram", "-5"),
+                            ("telegram", "abc"), ("slack", "u024be7lh"), ("slack", "C123")):
+        with pytest.raises(AccessError):
+            normalize_account(platform, value)
+
+
+def test_channel_settings_off_complete_or_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HRD_X_TOKEN", "HRD_X_SECRET", "HRD_X_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HRD_X_API_BASE", "http://127.0.0.1:1")  # alone, it turns nothing on
+    assert channel_env("X", ["HRD_X_TOKEN", "HRD_X_SECRET"], ["HRD_X_API_BASE"]) is None
+    monkeypatch.setenv("HRD_X_TOKEN", "t")
+    with pytest.raises(RasaException, match="HRD_X_SECRET"):
+        channel_env("X", ["HRD_X_TOKEN", "HRD_X_SECRET"])
+    monkeypatch.setenv("HRD_X_SECRET", "s")
+    assert channel_env("X", ["HRD_X_TOKEN", "HRD_X_SECRET"]) == {
+        "HRD_X_TOKEN": "t", "HRD_X_SECRET": "s"}
+
+
+def test_unset_channels_are_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in [n for n in os.environ if n.startswith(("HRD_TELEGRAM", "HRD_TWILIO",
+                                                         "HRD_SLACK"))]:
+        monkeypatch.delenv(name)
+    for cls in (telegram.TelegramChannel, twilio.TwilioChannel, slack.SlackChannel):
+        channel = cls.from_credentials(None)
+        assert not channel.enabled
+        assert not channel.blueprint(lambda message: None).routes  # type: ignore[arg-type]
+    monkeypatch.setenv("HRD_TELEGRAM_TOKEN", "1:x")
+    monkeypatch.setenv("HRD_TELEGRAM_SECRET_TOKEN", "bad secret!")
+    with pytest.raises(RasaException):
+        telegram.TelegramChannel.from_credentials(None)
+
+
+def test_refusal_is_throttled_and_has_a_default() -> None:
+    throttle = RefusalThrottle()
+    assert throttle.should_refuse("sms", "+254700000009")
+    assert not throttle.should_refuse("sms", "+254700000009")
+    assert throttle.should_refuse("whatsapp", "+254700000009")
+
+    class Domain:
+        def __init__(self, responses: dict) -> None:
+            self.responses = responses
+
+    assert refusal_text(Domain({"utter_channel_not_linked": [{"text": "Not linked."}]})
+                        ) == "Not linked."
+    assert refusal_text(Domain({})) in (DEFAULT_TEXT, refusal_text(None))  # domain.yml's

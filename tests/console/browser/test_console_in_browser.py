@@ -1,0 +1,216 @@
+"""The console in headless Chromium against the real Rasa server, action server and store:
+a partner refers a defender in the widget, a supervisor reviews it, roles hold, and text
+typed into the chat never runs as script."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pyotp
+import pytest
+
+from bot.store import case_events, get_case, spaces_used
+from tests.console.browser.conftest import PASSWORD, Stack
+from tests.e2e.referrals import REFERRALS
+
+pytestmark = pytest.mark.e2e
+
+REFERENCE = re.compile(r"\bHRD-\d{4}-\d{5}\b")
+TURN_TIMEOUT_MS = 120_000
+XSS = "<img src=x onerror=\"alert('xss')\"><script>alert('xss2')</script> & \"quotes\""
+
+
+def sign_in(page, base: str, email: str, code: str = "") -> None:
+    page.goto(base + "/signin")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    if code:
+        page.fill("#code", code)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def wait_connected(page) -> None:
+    # Locators, not wait_for_function: the page's CSP (rightly) forbids evaluating strings.
+    page.locator("#message:not([disabled])").wait_for(timeout=TURN_TIMEOUT_MS)
+
+
+def bot_count(page) -> int:
+    return page.locator("#messages .msg-bot").count()
+
+
+def wait_reply(page, before: int) -> None:
+    page.locator("#messages .msg-bot").nth(before).wait_for(timeout=TURN_TIMEOUT_MS)
+    # The rest of the turn follows within moments: wait until it is quiet.
+    count = bot_count(page)
+    while True:
+        page.wait_for_timeout(900)
+        if bot_count(page) == count:
+            return
+        count = bot_count(page)
+
+
+def say(page, text: str) -> None:
+    before = bot_count(page)
+    page.fill("#message", text)
+    page.press("#message", "Enter")
+    wait_reply(page, before)
+
+
+def click_reply(page, title: str) -> None:
+    before = bot_count(page)
+    page.locator(".quick-replies button", has_text=title).first.click()
+    wait_reply(page, before)
+
+
+def chat_text(page) -> str:
+    return page.locator("#messages").inner_text()
+
+
+def test_partner_completes_a_referral_in_the_widget(stack: Stack, browser) -> None:
+    referral = REFERRALS[0]
+    context = browser.new_context(viewport={"width": 412, "height": 915})  # a phone
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(stack.console + "/signin")
+    stack.screenshot(page, "sign-in")
+    sign_in(page, stack.console, "caseworker@unhcr.org")
+    assert page.url.endswith("/chat")
+    wait_connected(page)
+    say(page, referral.opener)
+    if page.locator(".quick-replies button", has_text="Start a referral").count():
+        click_reply(page, "Start a referral")
+    for index, answer in enumerate(referral.answers):
+        if index == 1:  # consent: the Yes button, as a caseworker on a phone would
+            click_reply(page, "Yes")
+        else:
+            say(page, answer)
+        if index == 4:
+            stack.screenshot(page, "widget-mid-conversation")
+            # History survives a reload: it comes back from the encrypted tracker store.
+            typed = page.locator("#messages .msg-user").count()
+            page.reload()
+            wait_connected(page)
+            assert page.locator("#messages .msg-user").count() == typed
+            assert referral.answers[0] in chat_text(page)
+    assert "Here is the referral" in chat_text(page)
+    say(page, "yes, that's all correct")
+    found = REFERENCE.findall(chat_text(page))
+    assert found, chat_text(page)[-800:]
+    reference = found[-1]
+    case = get_case(reference)
+    assert case is not None and case.partner_org == "unhcr"
+    assert case.sender_id.startswith("web-")
+    assert {k: case.answers.get(k) for k in referral.expected} == referral.expected
+    assert dialogs == []
+    stack.shared["reference"] = reference
+    context.close()
+
+
+def test_supervisor_reviews_the_referral(stack: Stack, browser) -> None:
+    reference = stack.shared.get("reference")
+    if reference is None:
+        pytest.skip("needs the referral of the previous test")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    code = pyotp.TOTP(stack.totp_secrets["officer@irc.gc.ca"]).now()
+    sign_in(page, stack.console, "officer@irc.gc.ca", code)
+    assert page.url.endswith("/review/cases"), page.url
+    stack.screenshot(page, "supervisor-case-list")
+    page.fill("#f-reference", reference)
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name=reference).click()
+    page.click("#transcript-link")
+    transcript = page.locator("#transcript").inner_text()
+    assert REFERRALS[0].answers[0] in transcript and reference in transcript
+    stack.screenshot(page, "transcript")
+    page.go_back()
+    page.fill("#tag", "docs-checked")
+    page.click("#add-tag")
+    assert "docs-checked" in page.locator("#tags").inner_text()
+    page.click("#mark-reviewed")
+    assert page.locator("#reviewed-state").is_visible()
+    page.select_option("#status", "under_review")
+    page.click("#move-status")
+    page.select_option("#status", "referred_to_ircc")
+    page.click("#move-status")
+    assert get_case(reference).status == "referred_to_ircc"
+    assert "This case is closed." in page.content()
+    actions = [e["action"] for e in case_events(reference)]
+    for expected in ("viewed", "transcript_viewed", "tagged", "marked_reviewed",
+                     "status_changed"):
+        assert expected in actions, actions
+    page.goto(stack.console + "/review/dashboard")
+    assert page.locator("#spaces-used").inner_text() == str(spaces_used(datetime.now(UTC).year))
+    assert page.locator("svg.chart").count() == 5
+    stack.screenshot(page, "dashboard")
+    page.goto(stack.console + f"/review/audit?reference={reference}")
+    assert "status_changed" in page.locator("#audit").inner_text()
+    context.close()
+
+
+def test_partner_cannot_open_supervisor_pages_or_other_organizations_cases(
+        stack: Stack, browser) -> None:
+    reference = stack.shared.get("reference")
+    if reference is None:
+        pytest.skip("needs the referral of the first test")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, stack.console, "staff@fld.org")
+    for path in ("/review/cases", "/review/dashboard", "/review/audit",
+                 "/review/conversations"):
+        response = page.goto(stack.console + path)
+        assert response.status == 403, path
+    response = page.goto(stack.console + f"/cases/{reference}")  # UNHCR's case
+    assert response.status == 404
+    assert reference not in page.content() or "Not found" in page.content()
+    assert REFERRALS[0].answers[0] not in page.content()
+    context.close()
+
+
+def test_script_typed_into_the_chat_stays_text(stack: Stack, browser) -> None:
+    context = browser.new_context()
+    dialogs: list[str] = []
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, stack.console, "caseworker@unhcr.org")
+    page.get_by_role("button", name="Start a new referral").click()
+    page.wait_for_load_state()
+    wait_connected(page)
+    say(page, XSS)
+    assert page.locator("#messages .msg-user").last.inner_text().endswith(XSS)
+    assert page.locator("#messages img").count() == 0
+
+    supervisor = context.browser.new_context().new_page()
+    supervisor.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    code = pyotp.TOTP(stack.totp_secrets["officer@irc.gc.ca"]).at(
+        datetime.now(UTC).timestamp() + 30)  # the next step: the last code is spent
+    supervisor.wait_for_timeout(0)
+    sign_in(supervisor, stack.console, "officer@irc.gc.ca", code)
+    supervisor.goto(stack.console + "/review/conversations")
+    supervisor.locator("table.list tbody tr a").first.click()
+    transcript = supervisor.locator("#transcript")
+    assert XSS in transcript.inner_text()
+    assert transcript.locator("img, script").count() == 0
+    supervisor.wait_for_timeout(500)
+    assert dialogs == []
+    context.close()
+
+
+def test_quick_exit_leaves_at_once_and_back_does_not_return(stack: Stack, browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, stack.console, "staff@fld.org")
+    page.goto(stack.console + "/chat")
+    wait_connected(page)
+    page.keyboard.press("Escape")
+    page.wait_for_url("**/weather")
+    assert "Weather" in page.content() and "referral" not in page.content().lower()
+    page.go_back()
+    assert not page.url.endswith("/chat")
+    page.wait_for_timeout(500)
+    response = page.goto(stack.console + "/chat")
+    assert page.url.endswith("/signin") or response.status != 200  # the session ended
+    context.close()

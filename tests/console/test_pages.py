@@ -1,0 +1,354 @@
+"""The console pages without a browser, against the real console process: sessions,
+CSRF, lockout, CSP, TOTP, roles, review actions, exports and their audit."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from bot.access import create_user
+from bot.console.audit import audit_entries
+from bot.console.models import CaseNote, ConsoleSession
+from bot.console.passwords import enrol_totp, set_password
+from bot.store import case_events, crypto, get_case
+from bot.store.db import session_scope
+from bot.store.labels import tracker_label
+from bot.store.models import TrackerEvent
+from tests.access.databases import KINDS, temporary_database
+from tests.console.pages_client import PageClient
+from tests.console.support import running_console, seed_case
+
+PASSWORD = "correct horse battery staple"
+RASA = "http://rasa.example.org:5005"
+XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+@dataclass
+class Site:
+    base: str
+    totp: dict[str, pyotp.TOTP]
+    cases: dict[str, list[str]]
+    conversation_sender: str
+    user_ids: dict[str, int]
+
+    def client(self) -> PageClient:
+        return PageClient(self.base)
+
+    def signed_in(self, who: str) -> PageClient:
+        """A signed-in client; TOTP users' clients are shared by the module's tests (a code
+        is good once, and only the neighbouring time steps are accepted)."""
+        if who in self._clients:
+            return self._clients[who]
+        client = self.client()
+        code = self.next_code(who) if who in self.totp else ""
+        reply = client.sign_in(f"{who}@example.org", PASSWORD, code)
+        assert reply.status == 303, reply.raw[:400]
+        if who in self.totp:
+            self._clients[who] = client
+        return client
+
+    def next_code(self, who: str) -> str:
+        # Each code is good once: tests that sign in again use the following step's code.
+        step = self._steps.get(who, int(datetime.now(UTC).timestamp() // 30) - 1) + 1
+        self._steps[who] = step
+        return self.totp[who].at(step * 30)
+
+    def __post_init__(self) -> None:
+        self._steps: dict[str, int] = {}
+        self._clients: dict[str, PageClient] = {}
+
+
+def _tracker_event(sender: str, data: dict) -> None:
+    with session_scope() as session:
+        session.add(TrackerEvent(sender_id=sender, type_name=data["event"],
+                                 timestamp=data["timestamp"],
+                                 data=crypto.encrypt_json(data, tracker_label(sender))))
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Site]:
+    workdir = tmp_path_factory.mktemp("pages")
+    with temporary_database(request.param, workdir / "data") as db_env:
+        users = {
+            "partner": create_user("partner@example.org", "partner", "unhcr"),
+            "fld": create_user("fld@example.org", "partner", "front_line_defenders"),
+            "locked": create_user("locked@example.org", "partner", "unhcr"),
+            "supervisor": create_user("supervisor@example.org", "supervisor"),
+            "admin": create_user("admin@example.org", "admin"),
+            "nototp": create_user("nototp@example.org", "supervisor"),
+            "totpcheck": create_user("totpcheck@example.org", "supervisor"),
+        }
+        for name in users:
+            set_password(f"{name}@example.org", PASSWORD)
+        totp = {name: pyotp.TOTP(enrol_totp(f"{name}@example.org")[1])
+                for name in ("supervisor", "admin", "totpcheck")}
+        now = datetime.now(UTC)
+        cases = {"unhcr": [seed_case("unhcr", i, now - timedelta(days=i)) for i in range(3)],
+                 "front_line_defenders": [seed_case("front_line_defenders", 1, now)]}
+        sender = f"web-{users['partner'].user_id}-{secrets.token_hex(4)}"
+        stamp = now.timestamp()
+        _tracker_event(sender, {"event": "user", "timestamp": stamp, "text": XSS,
+                                "parse_data": {"intent": {"name": "inform"}}})
+        _tracker_event(sender, {"event": "action", "timestamp": stamp + 1,
+                                "name": "utter_ask_country_of_origin"})
+        _tracker_event(sender, {"event": "bot", "timestamp": stamp + 1,
+                                "text": "What is the defender's country of origin?",
+                                "data": {"buttons": []}})
+        env = {**db_env, "HRD_COOKIE_SECURE": "0", "HRD_RASA_PUBLIC_URL": RASA,
+               "HRD_SIGNIN_MAX_FAILURES": "3", "HRD_SESSION_IDLE_MINUTES": "30"}
+        with running_console(env, workdir) as base:
+            yield Site(base, totp, cases, sender,
+                       {name: issued.user_id for name, issued in users.items()})
+
+
+def test_csp_allows_only_self_and_the_rasa_origin(site: Site) -> None:
+    reply = site.client().get("/signin")
+    assert reply.status == 200
+    csp = reply.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["connect-src"] == f"'self' {RASA}"
+    assert directives["script-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+    hosts = {token for value in directives.values() for token in value.split()
+             if "://" in token}
+    assert hosts == {RASA}
+    assert reply.headers["Cache-Control"] == "no-store"
+    assert "cdn" not in reply.raw.decode().lower() and "https://" not in reply.raw.decode()
+
+
+def test_session_cookie_and_hashed_session_id(site: Site) -> None:
+    client = site.client()
+    reply = client.sign_in("partner@example.org", PASSWORD)
+    assert reply.status == 303 and reply.headers["Location"] == "/chat"
+    cookie = reply.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    session_id = client.cookie("hrd_session")
+    assert session_id and len(session_id) >= 40
+    with session_scope() as session:
+        stored = session.execute(sa.select(ConsoleSession.id_hash)).scalars().all()
+    assert session_id not in stored
+    assert hashlib.sha256(session_id.encode()).hexdigest() in stored
+
+
+def test_secure_cookie_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sanic.response import HTTPResponse
+
+    from bot.console.pages_auth import _set_cookie
+    from bot.console.sessions import cookie_name
+
+    monkeypatch.delenv("HRD_COOKIE_SECURE", raising=False)
+    response = HTTPResponse()
+    _set_cookie(response, cookie_name(), "x")
+    header = response.cookies[cookie_name()].encode("utf-8").decode()
+    assert cookie_name() == "__Host-hrd_session"
+    assert "Secure" in header and "HttpOnly" in header and "SameSite=Strict" in header
+
+
+def test_sign_out_and_timeouts_end_the_session(site: Site) -> None:
+    client = site.signed_in("partner")
+    assert client.get("/cases").status == 200
+    assert client.post("/signout").status == 303
+    reply = client.get("/cases")
+    assert reply.status == 303 and reply.headers["Location"] == "/signin"
+
+    for column, age in (("last_seen_at", timedelta(minutes=31)),
+                        ("created_at", timedelta(hours=13))):
+        client = site.signed_in("partner")
+        id_hash = hashlib.sha256(client.cookie("hrd_session").encode()).hexdigest()
+        with session_scope() as session:
+            session.execute(sa.update(ConsoleSession).where(ConsoleSession.id_hash == id_hash)
+                            .values({column: datetime.now(UTC) - age}))
+        reply = client.get("/cases")
+        assert reply.status == 303 and reply.headers["Location"] == "/signin", column
+
+
+def test_every_post_needs_the_sessions_csrf_token(site: Site) -> None:
+    reference = site.cases["unhcr"][0]
+    client = site.signed_in("supervisor")
+    path = f"/review/cases/{reference}/tag"
+    assert client.post(path, {"tag": "x1"}, csrf="").status == 403
+    assert client.post(path, {"tag": "x1"}, csrf="not-the-token").status == 403
+    other = site.signed_in("admin")  # another session's token does not count either
+    assert client.post(path, {"tag": "x1"}, csrf=other.csrf).status == 403
+    assert "x1" not in client.get(f"/review/cases/{reference}").raw.decode()
+    assert client.post(path, {"tag": "x1"}).status == 303
+    # Anonymous POSTs and a sign-in without its form token are refused too.
+    assert site.client().post("/chat/new", {}, csrf="").status == 403
+    assert site.client().post("/signin", {"email": "partner@example.org",
+                                          "password": PASSWORD}, csrf="").status == 403
+
+
+def test_lockout_per_account_and_per_client(site: Site) -> None:
+    for _ in range(3):  # HRD_SIGNIN_MAX_FAILURES=3, each attempt from another address
+        assert site.client().sign_in("locked@example.org", "wrong password!").status == 401
+    assert site.client().sign_in("locked@example.org", PASSWORD).status == 429
+    # One client guessing across accounts is stopped too, and only that client.
+    guesser = site.client()
+    for n in range(3):
+        assert guesser.sign_in(f"nobody{n}@example.org", "wrong password!").status == 401
+    assert guesser.sign_in("fld@example.org", PASSWORD).status == 429
+    assert site.client().sign_in("fld@example.org", PASSWORD).status == 303
+
+
+def test_totp_is_required_for_supervisors_and_used_once(site: Site) -> None:
+    reply = site.client().sign_in("nototp@example.org", PASSWORD)
+    assert reply.status == 403 and "hrd_session" not in str(reply.headers)
+    # (Its own account: these failures count towards that account's lockout.)
+    assert site.client().sign_in("totpcheck@example.org", PASSWORD).status == 401
+    assert site.client().sign_in("totpcheck@example.org", PASSWORD, "000000").status == 401
+    code = site.next_code("totpcheck")
+    assert site.client().sign_in("totpcheck@example.org", PASSWORD, code).status == 303
+    assert site.client().sign_in("totpcheck@example.org", PASSWORD, code).status == 401
+
+
+def test_role_checks(site: Site) -> None:
+    partner = site.signed_in("partner")
+    for path in ("/review/cases", "/review/dashboard", "/review/audit",
+                 "/review/conversations", f"/review/conversations/{1}"):
+        assert partner.get(path).status == 403, path
+    assert partner.post("/review/cases/export.csv", {}).status == 403
+    supervisor = site.signed_in("supervisor")
+    assert supervisor.get("/chat").status == 403
+    assert supervisor.post("/chat/token", {"sender": site.conversation_sender}).status == 403
+    anonymous = site.client()
+    for path in ("/chat", "/cases", "/review/cases"):
+        reply = anonymous.get(path)
+        assert reply.status == 303 and reply.headers["Location"] == "/signin"
+
+
+def test_partner_sees_own_cases_only(site: Site) -> None:
+    partner = site.signed_in("partner")
+    listing = partner.get("/cases").raw.decode()
+    assert all(ref in listing for ref in site.cases["unhcr"])
+    assert site.cases["front_line_defenders"][0] not in listing
+    own = partner.get(f"/cases/{site.cases['unhcr'][0]}")
+    assert own.status == 200 and "country_of_origin" in own.raw.decode()
+    other = site.cases["front_line_defenders"][0]
+    assert partner.get(f"/cases/{other}").status == 404
+    assert partner.get("/cases/HRD-2099-99999").status == 404
+    events = case_events(other)
+    assert events[-1]["action"] == "view_denied"
+
+
+def test_widget_token_only_for_the_users_own_conversation(site: Site) -> None:
+    from bot.console.widget_tokens import verify_token
+
+    partner = site.signed_in("partner")
+    page = partner.get("/chat").raw.decode()
+    import re
+
+    sender = re.search(r'data-sender="([^"]+)"', page).group(1)
+    headers = {"X-CSRF-Token": partner.csrf}
+    reply = partner.post("/chat/token", {"sender": sender}, csrf="", headers=headers)
+    assert reply.status == 200
+    claims = verify_token(reply.json["token"])
+    assert claims and claims.sender_id == sender and claims.partner_org == "unhcr"
+    fld = site.signed_in("fld")
+    stolen = fld.post("/chat/token", {"sender": sender}, csrf="",
+                      headers={"X-CSRF-Token": fld.csrf})
+    assert stolen.status == 403
+    assert verify_token(reply.json["token"] + "x") is None
+
+
+def test_review_actions_transitions_and_audit(site: Site) -> None:
+    reference = site.cases["unhcr"][1]
+    client = site.signed_in("supervisor")
+    path = f"/review/cases/{reference}"
+    assert client.get(path).status == 200
+    assert client.post(path + "/status", {"status": "referred_to_ircc"}).headers[
+        "Location"].endswith("error=transition")
+    assert get_case(reference).status == "submitted"
+    client.post(path + "/status", {"status": "under_review"})
+    client.post(path + "/status", {"status": "declined"})
+    assert get_case(reference).status == "declined"
+    assert client.post(path + "/status", {"status": "under_review"}).headers[
+        "Location"].endswith("error=transition")
+    client.post(path + "/reviewed")
+    client.post(path + "/tag", {"tag": "Needs Docs"})
+    client.post(path + "/note", {"note": "Called the partner: <b>visa</b> pending"})
+    page = client.get(path).raw.decode()
+    assert "needs-docs" in page and "&lt;b&gt;visa&lt;/b&gt;" in page and "<b>visa" not in page
+    with session_scope() as session:
+        body = session.execute(sa.select(CaseNote.body)).scalars().all()
+    assert body and all(b"visa" not in bytes(b) for b in body)
+    actions = [e["action"] for e in case_events(reference)]
+    for action in ("viewed", "status_changed", "marked_reviewed", "tagged", "note_added"):
+        assert action in actions
+    assert "visa" not in repr(case_events(reference))
+    listed = client.get("/review/cases?reviewed=yes&tag=needs-docs&status=declined").raw.decode()
+    assert reference in listed and site.cases["unhcr"][0] not in listed
+    assert client.get("/review/cases?status=open").status == 400
+    audit_page = client.get(f"/review/audit?reference={reference}").raw.decode()
+    assert "note_added" in audit_page
+
+
+def test_csv_export_content_and_audit(site: Site) -> None:
+    client = site.signed_in("supervisor")
+    reply = client.post("/review/cases/export.csv", {"partner": "unhcr"})
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in reply.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(reply.raw.decode())))
+    assert sorted(r["reference"] for r in rows) == sorted(site.cases["unhcr"])
+    assert "threat_description" not in rows[0] and "country_of_origin" in rows[0]
+    assert all(r["partner_org"] == "unhcr" for r in rows)
+    with_threat = client.post("/review/cases/export.csv",
+                              {"partner": "unhcr", "include_threat": "yes"}).raw.decode()
+    assert "threat_description" in with_threat.splitlines()[0]
+    exported = [e for e in case_events(site.cases["unhcr"][0]) if e["action"] == "exported"]
+    assert [e["detail"]["threat_description"] for e in exported][-2:] == [False, True]
+    summary = [e for e in audit_entries() if e.action == "cases_exported"]
+    assert summary and summary[0].detail["count"] == len(rows)
+    assert client.post("/review/cases/export.csv", {"partner": "unhcr"}, csrf="").status == 403
+
+
+def test_transcript_is_escaped_audited_and_exports_a_story(site: Site) -> None:
+    client = site.signed_in("supervisor")
+    listing = client.get("/review/conversations").raw.decode()
+    import re
+
+    conversation = re.search(r'href="/review/conversations/(\d+)"', listing).group(1)
+    page = client.get(f"/review/conversations/{conversation}").raw.decode()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert site.conversation_sender not in page  # never shown: on SMS it is a phone number
+    story = client.post(f"/review/conversations/{conversation}/story.yml")
+    assert story.status == 200 and "attachment" in story.headers["Content-Disposition"]
+    import yaml
+
+    document = yaml.safe_load(story.raw)
+    steps = document["stories"][0]["steps"]
+    assert steps[0] == {"user": XSS, "intent": "inform"}
+    assert {"action": "utter_ask_country_of_origin"} in steps
+    actions = [e.action for e in audit_entries()]
+    assert "transcript_viewed" in actions and "story_exported" in actions
+    assert all(site.conversation_sender not in repr(e) for e in audit_entries())
+
+
+def test_dashboard_shows_capacity_and_charts(site: Site) -> None:
+    from bot.rules import policy_on
+    from bot.store import spaces_used
+
+    client = site.signed_in("admin")
+    page = client.get("/review/dashboard").raw.decode()
+    today = datetime.now(UTC).date()
+    assert f'<span id="spaces-used">{spaces_used(today.year)}</span>' in page
+    assert f'<span id="spaces-cap">{policy_on(today).annual_cap}</span>' in page
+    assert page.count('<svg class="chart" role="img"') == 5
+    assert "<desc" in page and "Urgent Protection Program cases by month" in page
+
+
+def test_quick_exit_page_is_neutral(site: Site) -> None:
+    page = site.client().get("/weather")
+    assert page.status == 200
+    text = page.raw.decode().lower()
+    assert "weather" in text and "referral" not in text and "hrd" not in text
