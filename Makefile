@@ -16,7 +16,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install model db run test lint validate story-test pytest bench services clean
+WIDGET := bot/console/static/widget.js
+
+.PHONY: help install model db run test lint validate story-test pytest bench services clean widget chromium
 
 help:
 	@echo "make run    - install, train if the data changed, migrate, start every process"
@@ -42,10 +44,21 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 
 model: $(MODEL)
 
+# The chat widget's script: socket.io-client bundled with esbuild (exact versions in the
+# lock file), served by the console; nothing is loaded from another host.
+$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js)
+	cd widget && npm ci --no-audit --no-fund && npm run build
+
+widget: $(WIDGET)
+
+# The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+chromium:
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
 db: $(STAMP)
 	$(VENV)/bin/hrd db upgrade
 
-run: $(STAMP) $(MODEL) db
+run: $(STAMP) $(MODEL) $(WIDGET) db
 	scripts/run.sh
 
 services:
@@ -60,12 +73,12 @@ validate: $(STAMP)
 story-test: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
 
-pytest: $(STAMP) $(MODEL) services
+pytest: $(STAMP) $(MODEL) $(WIDGET) services chromium
 	$(PY) -m pytest -p no:cacheprovider
 
-test: install services lint validate model story-test pytest
+test: install services chromium lint validate model story-test pytest
 
-bench: $(STAMP) $(MODEL) services
+bench: $(STAMP) $(MODEL) $(WIDGET) services
 	$(PY) bench/run_all.py
 
 clean:

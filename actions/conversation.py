@@ -104,8 +104,11 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
         if _previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(response="utter_not_understood_choices")
+        elif intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_not_understood")
         return []

@@ -10,6 +10,10 @@ mkdir -p "$HRD_DATA_DIR" && chmod 700 "$HRD_DATA_DIR"
 
 RASA_PORT=5005
 ACTION_PORT=5055
+# Browsers reach the console and Rasa (the widget's socket) at these origins; each side
+# allows only the other's (CSP connect-src, socket.io CORS).
+export HRD_CONSOLE_PUBLIC_URL="${HRD_CONSOLE_PUBLIC_URL:-http://localhost:${HRD_CONSOLE_PORT:-8080}}"
+export HRD_RASA_PUBLIC_URL="${HRD_RASA_PUBLIC_URL:-http://localhost:$RASA_PORT}"
 credentials=credentials.yml
 if [[ "$HRD_ENV" == "development" ]]; then
   # The unauthenticated REST channel stands for one organization, in development only.
@@ -47,7 +51,8 @@ cat <<MSG
 The assistant is up (HRD_ENV=$HRD_ENV, data in $HRD_DATA_DIR).
   Rasa server:    http://localhost:$RASA_PORT
   Action server:  http://localhost:$ACTION_PORT
-  Console:        http://localhost:${HRD_CONSOLE_PORT:-8080}  (case API: /api/cases, /api/openapi.json)
+  Console:        $HRD_CONSOLE_PUBLIC_URL/signin  (open it at exactly this address;
+                  case API: /api/cases, /api/openapi.json)
 MSG
 if [[ "$HRD_ENV" == "development" ]]; then
   echo "  Chat in a terminal:  .venv/bin/python scripts/chat.py   (as $HRD_DEV_PARTNER_ORG)"

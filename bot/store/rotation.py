@@ -10,6 +10,7 @@ the old variable keep writing under an old key until they are restarted.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -63,7 +64,8 @@ def rotate_keys(
     report = RotationReport(new_key_id=new.current_id, keyring_file=target)
     clean_passes = 0
     for _ in range(_MAX_PASSES):
-        changed = (_reencrypt_cases(new), _reencrypt_tracker(new), _reencrypt_outbox(new))
+        changed = (_reencrypt_cases(new), _reencrypt_tracker(new), _reencrypt_outbox(new),
+                   _reencrypt_elsewhere(new))
         report.cases += changed[0]
         report.tracker_events += changed[1]
         report.outbox_files += changed[2]
@@ -82,6 +84,19 @@ def rotate_keys(
     logger.info("rotation to %s done: %d cases, %d tracker events, %d outbox files",
                 new.current_id, report.cases, report.tracker_events, report.outbox_files)
     return report
+
+
+# Other rooms keep ciphertexts of their own (the console: case notes, TOTP secrets). They are
+# named here rather than imported, so that the store does not depend on them at import.
+OTHER_REENCRYPTORS = ("bot.console.key_rotation:reencrypt_console",)
+
+
+def _reencrypt_elsewhere(keyring: crypto.Keyring) -> int:
+    changed = 0
+    for path in OTHER_REENCRYPTORS:
+        module, function = path.split(":")
+        changed += getattr(importlib.import_module(module), function)(keyring)
+    return changed
 
 
 def _reencrypt(keyring: crypto.Keyring, blob: bytes, label: str) -> bytes | None:

@@ -82,6 +82,22 @@ def test_fallback_offers_choices_the_second_time_in_a_row() -> None:
     assert responses(messages) == ["utter_not_understood_choices"]
 
 
+def test_off_topic_is_answered_then_choices_are_offered_the_second_time() -> None:
+    first = tracker(intent="out_of_scope", events=[{"event": "user", "text": "a joke?"}])
+    _, messages = run(ActionFallback(), first)
+    assert responses(messages) == ["utter_out_of_scope"]
+    second = tracker(
+        intent="out_of_scope",
+        events=[
+            {"event": "user", "text": "a joke?"},
+            {"event": "action", "name": "action_fallback"},
+            {"event": "user", "text": "another joke?"},
+        ],
+    )
+    _, messages = run(ActionFallback(), second)
+    assert responses(messages) == ["utter_not_understood_choices"]
+
+
 def test_refused_consent_stores_nothing_and_clears_the_draft() -> None:
     state = tracker({"partner_org": "unhcr", "partner_case_reference": "X",
                      "consent_to_share": False, "intake_id": "abc"})
