@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("training_time.py", "turn_latency.py", "nlu_cv.py", "store_bench.py")
+SCRIPTS = (
+    "training_time.py",
+    "turn_latency.py",
+    "nlu_cv.py",
+    "nlu_cv_languages.py",
+    "store_bench.py",
+)
 
 
 def main() -> int:
