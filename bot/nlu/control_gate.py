@@ -1,9 +1,9 @@
 """Rasa NLU component: a control intent needs its control words (bot/intake/control_words).
 
 Placed after the intent classifier: a message predicted as, say, `cancel` without any
-cancel word ("she is treated for cancer") becomes `inform`, so the form takes it as the
-answer to the question asked instead of discarding the draft. The confidence is kept, so
-the FallbackClassifier after it still judges it.
+cancel word ("she is treated for cancer") takes the likeliest intent that is possible for
+it (usually `inform`), so the form takes it as the answer to the question asked instead of
+discarding the draft.
 """
 
 from __future__ import annotations
@@ -48,16 +48,27 @@ class ControlIntentGate(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            text = message.get(TEXT)
             intent = message.get(INTENT) or {}
-            name, text = intent.get(INTENT_NAME_KEY), message.get(TEXT)
-            if not name or not isinstance(text, str) or has_control_words(name, text):
+            if not isinstance(text, str) or not intent.get(INTENT_NAME_KEY):
                 continue
-            confidence = intent.get(PREDICTED_CONFIDENCE_KEY, 0.0)
-            answer = {INTENT_NAME_KEY: ANSWER_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
-            ranking = [
-                r for r in message.get(INTENT_RANKING_KEY, [])
-                if r.get(INTENT_NAME_KEY) != ANSWER_INTENT
-            ]
-            message.set(INTENT, answer, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [answer, *ranking], add_to_output=True)
+            if has_control_words(intent[INTENT_NAME_KEY], text):
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or [intent]
+            possible = [r for r in ranking if has_control_words(r[INTENT_NAME_KEY], text)]
+            # The likeliest intent that is possible for this text takes the probability of
+            # the impossible ones, so the FallbackClassifier does not see a near tie with
+            # an intent that was ruled out.
+            ruled_out = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in ranking
+                            if r not in possible)
+            best = possible[0] if possible else {INTENT_NAME_KEY: ANSWER_INTENT,
+                                                 PREDICTED_CONFIDENCE_KEY: 0.0}
+            chosen = {
+                INTENT_NAME_KEY: best[INTENT_NAME_KEY],
+                PREDICTED_CONFIDENCE_KEY: min(
+                    1.0, best.get(PREDICTED_CONFIDENCE_KEY, 0.0) + ruled_out),
+            }
+            rest = [r for r in possible if r[INTENT_NAME_KEY] != chosen[INTENT_NAME_KEY]]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *rest], add_to_output=True)
         return messages

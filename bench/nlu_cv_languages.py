@@ -1,0 +1,149 @@
+#!/usr/bin/env python
+"""NLU cross-validation of the one bilingual model, reported per official language.
+
+Runs Rasa's NLU cross-validation on all of data/nlu (English and French together, as the
+model is trained) with config.yml, then splits the test-fold predictions by language: an
+example is French when it comes from a data/nlu/*_fr.yml file, English otherwise. Prints
+per-intent F1 and the macro intent F1 for each of en and fr.
+
+Exit status: 0 if both macro F1 >= threshold (default 0.95), 1 if either is below,
+2 if Rasa failed.
+
+    .venv/bin/python bench/nlu_cv_languages.py [--folds 3] [--threshold 0.95] [--epochs N]
+
+--epochs overrides DIET's epochs in a copy of config.yml (a quicker, rougher check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+NLU_DIR = REPO / "data" / "nlu"
+LANGUAGES = ("en", "fr")
+
+
+def language_of(path: Path) -> str:
+    return "fr" if path.stem.endswith("_fr") else "en"
+
+
+def example_languages() -> dict[tuple[str, str], str]:
+    """(text, intent) -> language, from the file each example comes from."""
+    languages: dict[tuple[str, str], str] = {}
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            intent = block.get("intent")
+            for line in (block.get("examples") or "").splitlines():
+                text = line.strip()
+                if intent and text.startswith("- "):
+                    languages.setdefault((text[2:].strip(), intent), language_of(path))
+    return languages
+
+
+def config_for(epochs: int | None, workdir: Path) -> Path:
+    if epochs is None:
+        return REPO / "config.yml"
+    config = yaml.safe_load((REPO / "config.yml").read_text())
+    for component in config["pipeline"]:
+        if component.get("name") == "DIETClassifier":
+            component["epochs"] = epochs
+    path = workdir / "config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def run_cv(out_dir: Path, folds: int, config: Path) -> int:
+    rasa = Path(sys.executable).with_name("rasa")
+    cmd = [str(rasa if rasa.exists() else "rasa"), "test", "nlu", "--nlu", str(NLU_DIR),
+           "--cross-validation", "--folds", str(folds), "--config", str(config),
+           "--out", str(out_dir), "--successes", "--no-plot"]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore",
+           "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    print("running:", " ".join(cmd), flush=True)
+    start = time.time()
+    proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    print(f"rasa finished in {time.time() - start:.0f}s (exit {proc.returncode})", flush=True)
+    if proc.returncode != 0:
+        print("\n".join(proc.stdout.splitlines()[-40:]))
+    return proc.returncode
+
+
+def f1_by_intent(pairs: list[tuple[str, str]]) -> dict[str, tuple[int, float]]:
+    """Intent -> (support, F1) over the gold intents of these (gold, predicted) pairs."""
+    gold, predicted, hits = Counter(), Counter(), Counter()
+    for g, p in pairs:
+        gold[g] += 1
+        predicted[p] += 1
+        hits[g] += g == p
+    scores = {}
+    for intent, support in gold.items():
+        precision = hits[intent] / predicted[intent] if predicted[intent] else 0.0
+        recall = hits[intent] / support
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[intent] = (support, f1)
+    return scores
+
+
+def report(out_dir: Path, threshold: float) -> int:
+    results = []
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = out_dir / name
+        if path.exists():
+            results += json.loads(path.read_text())
+    if not results:
+        print(f"no predictions in {out_dir}")
+        return 2
+    languages = example_languages()
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        gold, pred = result["intent"], result["intent_prediction"]["name"] or "None"
+        lang = languages.get((result["text"], gold), "en")
+        pairs[lang].append((gold, pred))
+        if gold != pred:
+            errors[lang].append(f"  {gold} -> {pred}: {result['text']}")
+    status = 0
+    for lang in LANGUAGES:
+        scores = f1_by_intent(pairs[lang])
+        macro = sum(f1 for _, f1 in scores.values()) / max(len(scores), 1)
+        print(f"\n[{lang}] {len(pairs[lang])} test examples")
+        print(f"{'intent':<16} {'support':>7} {'f1':>6}")
+        for intent, (support, f1) in sorted(scores.items(), key=lambda kv: kv[1][1]):
+            print(f"{intent:<16} {support:>7} {f1:>6.3f}")
+        print(f"errors ({len(errors[lang])}):")
+        print("\n".join(errors[lang][:40]) or "  none")
+        verdict = "ok" if macro >= threshold else "BELOW THRESHOLD"
+        print(f"[{lang}] macro intent F1: {macro:.4f} (threshold {threshold}) {verdict}")
+        if macro < threshold:
+            status = 1
+    return status
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--threshold", type=float, default=0.95)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="keep Rasa's reports here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nlu_cv_lang_") as tmp:
+        workdir = Path(tmp)
+        out_dir = args.keep or workdir / "results"
+        if run_cv(out_dir, args.folds, config_for(args.epochs, workdir)) != 0:
+            return 2
+        return report(out_dir, args.threshold)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
