@@ -87,8 +87,11 @@ class ActionInterjection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        # Off-topic questions often name places ("weather in Toronto"): never an answer.
-        answer = [] if intent == "out_of_scope" else answer_in_disguise(tracker)
+        # Off-topic questions often name places ("weather in Toronto"), so an off-topic
+        # message answers no country question; it may still answer another one ("he has a
+        # heart condition" read as off-topic at the medical question).
+        places = intent != "out_of_scope"
+        answer = answer_in_disguise(tracker, places=places)
         if answer:
             return answer
         dispatcher.utter_message(response=INTERJECTIONS.get(intent, "utter_out_of_scope"))

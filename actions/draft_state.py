@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from bot.config import dev_partner_org
 from bot.intake.draft import cleared_draft, has_draft, new_intake_id
 from bot.intake.normalize import parse_answer
-from bot.intake.questions import FORM_SLOTS, TEXT_SLOTS
+from bot.intake.questions import COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
 from bot.rules import StreamNotOpen, may_refer
 
 REFERRAL_FORM = "referral_form"
@@ -48,7 +48,7 @@ def clear_draft_events() -> list[EventType]:
     return [SlotSet(slot, None) for slot in cleared_draft()]
 
 
-def answer_in_disguise(tracker: Tracker) -> list[EventType]:
+def answer_in_disguise(tracker: Tracker, places: bool = True) -> list[EventType]:
     """A short answer that NLU took for small talk ("Kampala" read as a greeting) is still
     the answer to the question asked, when it parses as one. Free-text questions are left
     out: any text parses there, so small talk would be taken as an answer."""
@@ -56,6 +56,8 @@ def answer_in_disguise(tracker: Tracker) -> list[EventType]:
     if (tracker.active_loop or {}).get("name") != REFERRAL_FORM or slot in TEXT_SLOTS:
         return []
     if slot not in FORM_SLOTS or slot == "summary_confirmed":
+        return []
+    if not places and slot in COUNTRY_SLOTS:
         return []
     parsed = parse_answer(slot, tracker.latest_message.get("text") or "")
     if not parsed.ok:

@@ -98,6 +98,22 @@ def test_off_topic_is_answered_then_choices_are_offered_the_second_time() -> Non
     assert responses(messages) == ["utter_not_understood_choices"]
 
 
+def test_an_answer_read_as_off_topic_still_answers_a_non_country_question() -> None:
+    from actions.conversation import ActionInterjection
+
+    medical = tracker({"requested_slot": "medical_needs"}, intent="out_of_scope",
+                      text="he has a heart condition that needs treatment",
+                      active_loop="referral_form")
+    events, messages = run(ActionInterjection(), medical)
+    assert slot_sets(events)["medical_needs"] is True
+    assert messages == []
+    place = tracker({"requested_slot": "current_country"}, intent="out_of_scope",
+                    text="what's the weather in Toronto", active_loop="referral_form")
+    events, messages = run(ActionInterjection(), place)
+    assert events == []
+    assert responses(messages) == ["utter_out_of_scope"]
+
+
 def test_refused_consent_stores_nothing_and_clears_the_draft() -> None:
     state = tracker({"partner_org": "unhcr", "partner_case_reference": "X",
                      "consent_to_share": False, "intake_id": "abc"})
