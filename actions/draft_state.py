@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from bot.config import dev_partner_org
-from bot.intake.draft import cleared_draft, has_draft, new_intake_id
+from bot.intake.draft import answer_updates, cleared_draft, has_draft, new_intake_id
 from bot.intake.normalize import parse_answer
 from bot.intake.questions import COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
 from bot.rules import StreamNotOpen, may_refer
@@ -62,6 +62,4 @@ def answer_in_disguise(tracker: Tracker, places: bool = True) -> list[EventType]
     parsed = parse_answer(slot, tracker.latest_message.get("text") or "")
     if not parsed.ok:
         return []
-    also = {name: value for name, value in parsed.also.items() if name in FORM_SLOTS}
-    updates = {slot: parsed.value, **also, "misunderstood": 0}
-    return [SlotSet(name, value) for name, value in updates.items()]
+    return [SlotSet(name, value) for name, value in answer_updates(slot, parsed).items()]

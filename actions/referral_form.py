@@ -10,7 +10,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.responses import has_response
 from bot.intake.corrections import apply_correction, parse_correction
-from bot.intake.draft import answers_from_slots
+from bot.intake.draft import answer_updates, answers_from_slots
 from bot.intake.normalize import parse_answer, parse_yes_no
 from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS, required_slots
 
@@ -67,8 +67,7 @@ class ValidateReferralForm(FormValidationAction):
         text = _user_text(tracker, value)
         parsed = parse_answer(slot, text)
         if parsed.ok:
-            also = {k: v for k, v in parsed.also.items() if k in FORM_SLOTS}
-            return {slot: parsed.value, **also, "misunderstood": 0}
+            return answer_updates(slot, parsed)
         # An answer to an earlier question may arrive here when NLU took it for an answer.
         updates = _correction_updates(text, tracker, slot)
         if updates and slot not in updates:

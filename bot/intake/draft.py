@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from bot.intake.parsed import Parsed
 from bot.intake.questions import FORM_SLOTS
 
 # Slots that belong to one draft and are cleared when it is submitted, refused or cancelled.
@@ -32,3 +33,10 @@ def new_intake_id() -> str:
 
 def cleared_draft() -> dict[str, None]:
     return dict.fromkeys(DRAFT_SLOTS)
+
+
+def answer_updates(slot: str, parsed: Parsed) -> dict[str, Any]:
+    """The slots an understood answer sets: its own, any other question answered in the
+    same words ("she's Ugandan, now in Nairobi"), and the misunderstanding count reset."""
+    also = {name: value for name, value in parsed.also.items() if name in FORM_SLOTS}
+    return {slot: parsed.value, **also, "misunderstood": 0}
