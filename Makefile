@@ -9,12 +9,14 @@ PIP := $(VENV)/bin/pip
 RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
 MODEL := models/current.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
 
 export HRD_DATA_DIR ?= $(CURDIR)/var
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
+# Rasa reports usage and crashes to its own servers unless told not to: nothing leaves here.
+export RASA_TELEMETRY_ENABLED := false
 
 WIDGET := bot/console/static/widget.js
 

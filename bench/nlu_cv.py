@@ -59,6 +59,7 @@ def run_cv(out_dir: Path, folds: int, nlu: str, config: str) -> int:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("PYTHONWARNINGS", "ignore")
     env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    env["RASA_TELEMETRY_ENABLED"] = "false"
     print("running:", " ".join(cmd), flush=True)
     start = time.time()
     proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 export HRD_ENV="${HRD_ENV:-development}"
 export HRD_DATA_DIR="${HRD_DATA_DIR:-$PWD/var}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+# Rasa would otherwise report usage and crashes to its own servers.
+export RASA_TELEMETRY_ENABLED=false
 mkdir -p "$HRD_DATA_DIR" && chmod 700 "$HRD_DATA_DIR"
 
 RASA_PORT=5005

@@ -21,13 +21,15 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 @cache
-def _words(intent: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(single-word stems, multi-word phrases) of an intent, folded like the text."""
-    entries = [" ".join(_WORD.findall(fold(str(entry))))
-               for entry in load_data("control_words.yml")[intent]]
+def _words(intent: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """(single-word stems, multi-word phrases, bare marks) of an intent, folded like the
+    text. A bare mark such as "?" stands for a message made of that mark alone."""
+    raw = [str(entry) for entry in load_data("control_words.yml")[intent]]
+    entries = [" ".join(_WORD.findall(fold(entry))) for entry in raw]
     return (
-        tuple(e for e in entries if " " not in e),
+        tuple(e for e in entries if e and " " not in e),
         tuple(f" {e} " for e in entries if " " in e),
+        frozenset(r.strip() for r, e in zip(raw, entries, strict=True) if not e),
     )
 
 
@@ -36,7 +38,9 @@ def has_control_words(intent: str, text: str) -> bool:
     if intent not in GATED_INTENTS:
         return True
     tokens = _WORD.findall(fold(text))
-    stems, phrases = _words(intent)
+    stems, phrases, marks = _words(intent)
+    if not tokens:
+        return bool(text.strip()) and set(text.strip()) <= set("".join(marks))
     padded = f" {' '.join(tokens)} "
     if any(phrase in padded for phrase in phrases):
         return True

@@ -128,6 +128,7 @@ def assistant_env(data_dir: Path, **extra: str) -> dict[str, str]:
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         TF_CPP_MIN_LOG_LEVEL="3",
         PYTHONWARNINGS="ignore",
+        RASA_TELEMETRY_ENABLED="false",
         **extra,
     )
     return env

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intake.control_words import has_control_words
 from bot.nlu.control_gate import ControlIntentGate
+
+NLU_DIR = Path(__file__).resolve().parents[3] / "data" / "nlu"
 
 
 def classified(text: str, intent: str, confidence: float = 0.97) -> Message:
@@ -74,3 +79,35 @@ def test_word_starts_match_but_lookalikes_do_not() -> None:
     assert has_control_words("cancel", "it was cancelled")
     assert not has_control_words("cancel", "cancer")
     assert not has_control_words("greet", "Hiroshima")
+
+
+def test_a_message_of_question_marks_alone_asks_for_help() -> None:
+    assert has_control_words("ask_help", "?")
+    assert has_control_words("ask_help", " ?? ")
+    assert not has_control_words("ask_help", "!")
+    assert not has_control_words("cancel", "?")
+
+
+def _training_examples() -> list[tuple[str, str, str]]:
+    examples = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text())["nlu"]:
+            for line in block.get("examples", "").splitlines():
+                if line.strip().startswith("- "):
+                    examples.append((path.name, block["intent"], line.strip()[2:].strip()))
+    return examples
+
+
+def test_every_training_example_of_a_control_intent_has_its_words() -> None:
+    # A training example the gate would overrule teaches the model a prediction that can
+    # never be made: the data and the control words must agree.
+    overruled = [(name, intent, text) for name, intent, text in _training_examples()
+                 if not has_control_words(intent, text)]
+    assert overruled == []
+
+
+def test_no_training_text_is_given_two_intents() -> None:
+    intents: dict[str, set[str]] = {}
+    for _, intent, text in _training_examples():
+        intents.setdefault(" ".join(text.lower().split()), set()).add(intent)
+    assert {text: found for text, found in intents.items() if len(found) > 1} == {}
