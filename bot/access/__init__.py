@@ -15,13 +15,17 @@ from bot.access.accounts import (
     issue_token,
     list_orgs,
     list_users,
+    normalize_language,
     revoke_user,
+    set_language,
 )
 from bot.access.auth import Principal, authenticate
-from bot.access.models import ROLES, ApiToken, SenderOwner, User
+from bot.access.models import DEFAULT_LANGUAGE, LANGUAGES, ROLES, ApiToken, SenderOwner, User
 from bot.access.senders import claim_sender, sender_owner
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
     "ROLES",
     "AccessError",
     "ApiToken",
@@ -41,6 +45,8 @@ __all__ = [
     "issue_token",
     "list_orgs",
     "list_users",
+    "normalize_language",
     "revoke_user",
     "sender_owner",
+    "set_language",
 ]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from bot.access.models import ROLES, ApiToken, User
+from bot.access.models import LANGUAGES, ROLES, ApiToken, User
 from bot.access.tokens import new_token, token_hash
 from bot.store.db import session_scope
 from bot.store.models import Organization, utcnow
@@ -59,6 +59,7 @@ class UserInfo:
     created_at: datetime
     revoked_at: datetime | None
     active_tokens: int
+    language: str | None = None  # None: never chosen (English by default)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,14 @@ def normalize_email(email: str) -> str:
     if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
         raise AccessError("not a valid e-mail address")
     return email
+
+
+def normalize_language(language: str) -> str:
+    """"en" or "fr" (any case, surrounding spaces ignored), else AccessError."""
+    code = language.strip().lower() if isinstance(language, str) else ""
+    if code not in LANGUAGES:
+        raise AccessError(f"language must be one of {', '.join(LANGUAGES)}")
+    return code
 
 
 def add_org(org_id: str, display_name: str) -> OrgInfo:
@@ -119,10 +128,14 @@ def _expiry(expires_in_days: int | None) -> datetime | None:
 
 
 def create_user(
-    email: str, role: str, org_id: str | None = None, *, expires_in_days: int | None = None
+    email: str, role: str, org_id: str | None = None, *, expires_in_days: int | None = None,
+    language: str | None = None,
 ) -> IssuedToken:
-    """A new user with a first API token (returned once)."""
+    """A new user with a first API token (returned once). Without `language` the user has
+    no preference yet (English, unless the browser or chat platform says French)."""
     email = normalize_email(email)
+    if language is not None:
+        language = normalize_language(language)
     if role not in ROLES:
         raise AccessError(f"role must be one of {', '.join(ROLES)}")
     if role == "partner" and not org_id:
@@ -137,7 +150,8 @@ def create_user(
                 raise UnknownOrg(f"unknown organization {org_id!r} (see `hrd orgs list`)")
             if session.execute(sa.select(User.id).where(User.email == email)).first():
                 raise Duplicate("a user with this e-mail address already exists")
-            user = User(email=email, role=role, org_id=org_id, created_at=utcnow())
+            user = User(email=email, role=role, org_id=org_id, created_at=utcnow(),
+                        language=language)
             session.add(user)
             session.flush()
             session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
@@ -177,6 +191,24 @@ def revoke_user(email: str) -> int:
     return user.id
 
 
+def set_language(email: str, language: str) -> int:
+    """Store an active user's language ("en" or "fr"); returns the user id."""
+    email = normalize_email(email)
+    language = normalize_language(language)
+    with session_scope() as session:
+        user = _active_user(session, email)
+        user.language = language
+    logger.info("user %s: language set to %s", user.id, language)
+    return user.id
+
+
+def set_language_by_id(user_id: int, language: str) -> None:
+    """The console's language switch: the signed-in user's own choice."""
+    language = normalize_language(language)
+    with session_scope() as session:
+        session.execute(sa.update(User).where(User.id == user_id).values(language=language))
+
+
 def list_users() -> list[UserInfo]:
     now = utcnow()
     active = (
@@ -191,7 +223,8 @@ def list_users() -> list[UserInfo]:
     with session_scope() as session:
         rows = session.execute(sa.select(User, active).order_by(User.id)).all()
         return [
-            UserInfo(u.id, u.email, u.role, u.org_id, u.created_at, u.revoked_at, count)
+            UserInfo(u.id, u.email, u.role, u.org_id, u.created_at, u.revoked_at, count,
+                     u.language)
             for u, count in rows
         ]
 

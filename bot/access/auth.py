@@ -19,6 +19,7 @@ class Principal:
     email: str
     role: str
     org_id: str | None
+    language: str | None = None  # the stored preference; None: never chosen
 
     @property
     def actor(self) -> str:
@@ -48,7 +49,8 @@ def authenticate(token: str | None) -> Principal | None:
         ).scalar_one_or_none()
         if row is None:
             return None
-        return Principal(user_id=row.id, email=row.email, role=row.role, org_id=row.org_id)
+        return Principal(user_id=row.id, email=row.email, role=row.role, org_id=row.org_id,
+                         language=row.language)
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -7,6 +7,10 @@ import sqlalchemy as sa
 from bot.store.models import Base, UTCDateTime, utcnow
 
 ROLES = ("partner", "supervisor", "admin")
+# The languages of the service (issue #8). NULL in `users.language` means the user never
+# chose: the console then follows the browser, a channel its locale, else DEFAULT_LANGUAGE.
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
 
 
 class User(Base):
@@ -19,6 +23,7 @@ class User(Base):
             "(role = 'partner' AND org_id IS NOT NULL) OR (role <> 'partner' AND org_id IS NULL)",
             name="org_matches_role",
         ),
+        sa.CheckConstraint(f"language IN {LANGUAGES!r}", name="language"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -31,6 +36,8 @@ class User(Base):
     # encrypted with bot.store.crypto (hence bytes), never in clear.
     password_hash = sa.Column(sa.String(255), nullable=True)
     totp_secret = sa.Column(sa.LargeBinary, nullable=True)
+    # "en" | "fr", or NULL: not chosen (migration 0005_user_language).
+    language = sa.Column(sa.String(2), nullable=True)
 
 
 class ApiToken(Base):

@@ -62,6 +62,7 @@ class LinkedUser:
     email: str
     role: str
     org_id: str
+    language: str | None = None  # the user's stored preference, None if never chosen
 
 
 def normalize_account(platform: str, account_id: str) -> str:
@@ -162,4 +163,4 @@ def linked_user(platform: str, account_id: str) -> LinkedUser | None:
         link_id, user = row
         if user.revoked_at is not None or user.role != "partner" or not user.org_id:
             return None
-        return LinkedUser(link_id, user.id, user.email, user.role, user.org_id)
+        return LinkedUser(link_id, user.id, user.email, user.role, user.org_id, user.language)

@@ -37,13 +37,16 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 @dataclass(frozen=True)
 class Inbound:
     """A verified update. `platform` is the link's kind (telegram, phone, slack);
-    `channel` the sender id's namespace (telegram, sms, whatsapp, slack)."""
+    `channel` the sender id's namespace (telegram, sms, whatsapp, slack); `language` the
+    platform's locale for the sender ("en"/"fr", when it tells one), used when the linked
+    user has no stored preference."""
 
     platform: str
     channel: str
     account_id: str
     update_id: str
     text: str
+    language: str | None = None
 
 
 class Gateway:
@@ -73,11 +76,11 @@ class Gateway:
             await self._refuse(inbound, output, domain)
             return "refused"
         principal = Principal(user_id=user.user_id, email=user.email, role=user.role,
-                              org_id=user.org_id)
+                              org_id=user.org_id, language=user.language)
         try:
             await on_new_message(UserMessage(
                 text, output, sender_id, input_channel=self.input_channel,
-                metadata=auth_metadata(principal),
+                metadata=auth_metadata(principal, inbound.language),
             ))
         except Exception as error:  # answer the platform anyway: a retry would be dropped
             logger.error("%s: message failed (%s)", self.input_channel, type(error).__name__)

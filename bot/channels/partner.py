@@ -22,6 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.auth import Principal
+from bot.access.models import LANGUAGES
 from bot.access.ratelimit import FailedAuthLimiter
 from bot.access.senders import claim_sender
 from bot.access.web import authenticate_request, json_error, json_response
@@ -32,10 +33,16 @@ logger = logging.getLogger(__name__)
 AUTH_METADATA_KEY = "hrd_auth"  # read by actions/session.py
 
 
-def auth_metadata(principal: Principal) -> dict[str, Any]:
-    return {AUTH_METADATA_KEY: {"partner_org": principal.org_id,
-                                "user_id": principal.user_id,
-                                "role": principal.role}}
+def auth_metadata(principal: Principal, locale_language: str | None = None) -> dict[str, Any]:
+    """What actions/session.py trusts. "language" is the user's stored preference, else the
+    channel's locale (`locale_language`), else absent: the assistant starts in its default
+    and follows the language the user writes in."""
+    auth: dict[str, Any] = {"partner_org": principal.org_id, "user_id": principal.user_id,
+                            "role": principal.role}
+    language = principal.language or locale_language
+    if language in LANGUAGES:
+        auth["language"] = language
+    return {AUTH_METADATA_KEY: auth}
 
 
 def _too_large() -> HTTPResponse:

@@ -100,6 +100,18 @@ def parse_update(update: dict[str, Any]) -> tuple[str, int, int, str, str | None
     return str(update_id), user_id, chat_id, text, callback_id
 
 
+def sender_language(update: dict[str, Any]) -> str | None:
+    """"fr" when the sender's Telegram app is in French (`from.language_code`, an IETF tag
+    such as "fr" or "fr-CA"), "en" for English, else None."""
+    holder = update.get("callback_query") or update.get("message")
+    sender = holder.get("from") if isinstance(holder, dict) else None
+    code = sender.get("language_code") if isinstance(sender, dict) else None
+    if not isinstance(code, str):
+        return None
+    primary = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    return primary if primary in ("fr", "en") else None
+
+
 class TelegramChannel(TelegramInput):
     @classmethod
     def name(cls) -> str:
@@ -188,6 +200,7 @@ class TelegramChannel(TelegramInput):
                 logger.info("Telegram answerCallbackQuery failed (%s)", type(error).__name__)
         bot_id = (self.access_token or "").split(":", 1)[0]
         await self.gateway.handle(
-            Inbound("telegram", "telegram", str(user_id), f"{bot_id}:{update_id}", text),
+            Inbound("telegram", "telegram", str(user_id), f"{bot_id}:{update_id}", text,
+                    sender_language(update)),
             TelegramReplies(self.bot, chat_id), on_new_message, agent_domain(request))
         return ok()

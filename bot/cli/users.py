@@ -1,6 +1,7 @@
-"""`hrd users add|token|revoke|list|password|totp`: accounts, their API tokens, and their
-console sign-in (an argon2 password hash; a TOTP secret kept encrypted). A new token or TOTP
-secret is printed once, and only a hash (token) or ciphertext (TOTP secret) is kept."""
+"""`hrd users add|token|revoke|list|password|totp|language`: accounts, their API tokens,
+their language and their console sign-in (an argon2 password hash; a TOTP secret kept
+encrypted). A new token or TOTP secret is printed once, and only a hash (token) or
+ciphertext (TOTP secret) is kept."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ import argparse
 import getpass
 import sys
 
-from bot.access import ROLES, IssuedToken, create_user, issue_token, list_users, revoke_user
+from bot.access import (
+    LANGUAGES,
+    ROLES,
+    IssuedToken,
+    create_user,
+    issue_token,
+    list_users,
+    revoke_user,
+    set_language,
+)
 from bot.cli import CommandError
 from bot.cli.access_errors import cli_errors
 from bot.cli.links import register_link_commands
@@ -23,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, help=" | ".join(ROLES))
     add.add_argument("--org", help="organization id (partner users only)")
     add.add_argument("--expires-in-days", metavar="N", help="token lifetime (default: none)")
+    add.add_argument("--language", help=f"{' | '.join(LANGUAGES)}: console, widget and "
+                     "assistant (default: none chosen, so English unless the browser or chat "
+                     "app says French)")
     add.add_argument("email")
     add.set_defaults(handler=add_command)
 
@@ -49,6 +62,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     totp.add_argument("email")
     totp.set_defaults(handler=totp_command)
 
+    language = commands.add_parser("language", help="set the user's language "
+                                   f"({' | '.join(LANGUAGES)})")
+    language.add_argument("email")
+    language.add_argument("language", help=" | ".join(LANGUAGES))
+    language.set_defaults(handler=language_command)
+
     register_link_commands(commands)  # link|unlink|links: chat accounts (bot/cli/links.py)
 
 
@@ -72,9 +91,12 @@ def add_command(args: argparse.Namespace) -> int:
         raise CommandError(f"--role must be one of {', '.join(ROLES)}")
     with cli_errors():
         issued = create_user(args.email, args.role, args.org,
-                             expires_in_days=_days(args.expires_in_days))
+                             expires_in_days=_days(args.expires_in_days),
+                             language=args.language)
     where = f" of organization {args.org}" if args.org else ""
     print(f"Added {args.role} {issued.email}{where} (user id {issued.user_id}).")
+    if args.language:
+        print(f"Language: {args.language.strip().lower()}.")
     _print_token(issued)
     return 0
 
@@ -100,7 +122,17 @@ def list_command(args: argparse.Namespace) -> int:
         users = list_users()
     for user in users:
         state = "revoked" if user.revoked_at else f"active, {user.active_tokens} valid token(s)"
-        print(f"{user.id}\t{user.email}\t{user.role}\t{user.org_id or '-'}\t{state}")
+        language = user.language or "-"  # "-": never chosen (English by default)
+        print(f"{user.id}\t{user.email}\t{user.role}\t{user.org_id or '-'}\t{state}\t"
+              f"{language}")
+    return 0
+
+
+def language_command(args: argparse.Namespace) -> int:
+    with cli_errors():
+        user_id = set_language(args.email, args.language)
+    print(f"Language of user id {user_id} set to {args.language.strip().lower()}; it applies "
+          "from their next console page and chat session.")
     return 0
 
 

@@ -16,8 +16,10 @@ from sanic.response import HTTPResponse
 from bot.access.ratelimit import FailedAuthLimiter
 from bot.access.web import SECURITY_HEADERS, json_error, json_response
 from bot.console.cases_api import cases_blueprint
+from bot.console.i18n import N_
 from bot.console.openapi import openapi_document
 from bot.console.pages_auth import auth_blueprint
+from bot.console.pages_language import language_blueprint
 from bot.console.pages_partner import partner_blueprint
 from bot.console.pages_review import review_blueprint
 from bot.console.rendering import render
@@ -33,8 +35,10 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
           405: "method_not_allowed", 408: "request_timeout", 413: "body_too_large",
           414: "uri_too_long", 422: "unprocessable", 429: "too_many_attempts",
           503: "unavailable"}
-_MESSAGES = {404: "Not found.", 405: "Method not allowed.", 413: "The body is too large.",
-             414: "The URL is too long."}
+# English in the JSON API; pages show them translated (N_ marks them for the catalog).
+_MESSAGES = {404: N_("Not found."), 405: N_("Method not allowed."),
+             413: N_("The body is too large."), 414: N_("The URL is too long.")}
+_NOT_ACCEPTED = N_("The request was not accepted.")
 
 
 class JsonErrorHandler(ErrorHandler):
@@ -47,18 +51,18 @@ class JsonErrorHandler(ErrorHandler):
             logger.error("console: unexpected %s", type(exception).__name__)
             if request is not None and is_page_path(request.path):
                 request.ctx.signed_in = None
-                return render(request, "error.html", status=500, title="Error",
-                              message="Something went wrong on our side.")
+                return render(request, "error.html", status=500, title=N_("Error"),
+                              message=N_("Something went wrong on our side."))
             return json_error(500, "internal_error", "Internal error.")
         headers = dict(getattr(exception, "headers", None) or {})
         # 413/414 come before routing (the path may not be the real one): JSON, as for the API.
         if request is not None and status not in (413, 414) and is_page_path(request.path):
             if not hasattr(request.ctx, "signed_in"):
                 request.ctx.signed_in = None
-            return render(request, "error.html", status=status, title="Error",
-                          message=_MESSAGES.get(status, "The request was not accepted."))
+            return render(request, "error.html", status=status, title=N_("Error"),
+                          message=_MESSAGES.get(status, _NOT_ACCEPTED))
         return json_error(status, _CODES.get(status, "error"),
-                          _MESSAGES.get(status, "The request was not accepted."), headers)
+                          _MESSAGES.get(status, _NOT_ACCEPTED), headers)
 
 
 def create_app(name: str = "hrd_console", limiter: FailedAuthLimiter | None = None) -> Sanic:
@@ -75,6 +79,7 @@ def create_app(name: str = "hrd_console", limiter: FailedAuthLimiter | None = No
     app.ctx.signin_limiter = signin_limiter
     app.register_middleware(attach_session, "request")
     app.blueprint(auth_blueprint(signin_limiter))
+    app.blueprint(language_blueprint())
     app.blueprint(partner_blueprint())
     app.blueprint(review_blueprint())
     app.static("/static", str(STATIC), name="console_static")

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bot.console.i18n import N_, Msg
 from bot.console.models import CaseReview, CaseTag
 from bot.console.reviews import TAG
 from bot.store import crypto
@@ -28,7 +29,12 @@ FILTER_NAMES = ("reference", "partner", "date_from", "date_to", "outcome", "urge
 
 
 class InvalidFilter(ValueError):
-    pass
+    """A filter the page refuses: `message` is shown translated (filter names and values
+    stay as the query string writes them)."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        self.message = Msg(text, values)
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,12 @@ def _date(name: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise InvalidFilter(f"{name} must be a date (YYYY-MM-DD)") from error
+        raise InvalidFilter(N_("{name} must be a date (YYYY-MM-DD)"), name=name) from error
 
 
 def _yes_no(name: str, text: str) -> bool:
     if text not in ("yes", "no"):
-        raise InvalidFilter(f"{name} must be yes or no")
+        raise InvalidFilter(N_("{name} must be yes or no"), name=name)
     return text == "yes"
 
 
@@ -78,11 +84,11 @@ def parse_review_filters(args: Mapping[str, str]) -> ReviewFilters:
     out: dict[str, Any] = {}
     if "reference" in values:
         if not REFERENCE_SEARCH.fullmatch(values["reference"]):
-            raise InvalidFilter("reference: letters, digits and - only")
+            raise InvalidFilter(N_("reference: letters, digits and - only"))
         out["reference"] = values["reference"].upper()
     if "partner" in values:
         if not ORG_ID.fullmatch(values["partner"]):
-            raise InvalidFilter("partner must be an organization id")
+            raise InvalidFilter(N_("partner must be an organization id"))
         out["partner"] = values["partner"]
     for name in ("date_from", "date_to"):
         if name in values:
@@ -91,14 +97,15 @@ def parse_review_filters(args: Mapping[str, str]) -> ReviewFilters:
     for name, allowed in choices.items():
         if name in values:
             if values[name] not in allowed:
-                raise InvalidFilter(f"{name} must be one of {', '.join(allowed)}")
+                raise InvalidFilter(N_("{name} must be one of {allowed}"), name=name,
+                                    allowed=", ".join(allowed))
             out[name] = values[name]
     for name in ("urgent", "reviewed"):
         if name in values:
             out[name] = _yes_no(name, values[name])
     if "tag" in values:
         if not TAG.fullmatch(values["tag"]):
-            raise InvalidFilter("tag: lower-case letters, digits, - and _")
+            raise InvalidFilter(N_("tag: lower-case letters, digits, - and _"))
         out["tag"] = values["tag"]
     return ReviewFilters(**out)
 

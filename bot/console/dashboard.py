@@ -4,13 +4,15 @@ and partner, and Urgent Protection Program cases by month."""
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.console.case_queries import ReviewFilters, find_cases
 from bot.console.charts import Chart
+from bot.console.formats import month_abbreviation
+from bot.console.i18n import N_, translator
+from bot.console.labels import code_label
 from bot.rules import policy_on
 from bot.store import spaces_used
 
@@ -38,18 +40,28 @@ def build_dashboard(today: date | None = None) -> Dashboard:
     rows = find_cases(ReviewFilters(date_from=date(today.year, 1, 1),
                                     date_to=date(today.year, 12, 31)), limit=100_000)
     outcome = Counter(r.eligibility for r in rows)
-    urgency = Counter("urgent" if r.urgent else "not urgent" for r in rows)
+    urgency = Counter("urgent" if r.urgent else "not_urgent" for r in rows)
     factors = Counter(f for r in rows for f in r.priority_factors)
     partner = Counter(r.partner_org for r in rows)
     upp = Counter(r.submitted_at.month for r in rows if r.pathway == "urgent_protection")
     charts = [
-        Chart("Cases by outcome", sorted(outcome.items())),
-        Chart("Cases by urgency", sorted(urgency.items())),
-        Chart("Cases by priority factor", sorted(factors.items())),
-        Chart("Cases by partner", sorted(partner.items())),
-        Chart("Urgent Protection Program cases by month",
-              [(calendar.month_abbr[m], upp.get(m, 0)) for m in range(1, 13)]),
+        Chart(N_("Cases by outcome"), sorted(outcome.items()), "eligibility"),
+        Chart(N_("Cases by urgency"), sorted(urgency.items()), "urgency"),
+        Chart(N_("Cases by priority factor"), sorted(factors.items()), "priority_factor"),
+        Chart(N_("Cases by partner"), sorted(partner.items()), "partner"),
+        Chart(N_("Urgent Protection Program cases by month"),
+              [(m, upp.get(m, 0)) for m in range(1, 13)], "month"),
     ]
     return Dashboard(year=today.year, cap=policy.annual_cap,
                      policy_version=policy.id,
                      used=spaces_used(today.year), charts=charts)
+
+
+def localized_chart(chart: Chart, language: str) -> Chart:
+    """The chart with its title and bar labels in the page's language."""
+    gettext = translator(language)
+    if chart.kind == "month":
+        bars = [(month_abbreviation(int(m), language), v) for m, v in chart.bars]
+    else:
+        bars = [(code_label(chart.kind, code, language), v) for code, v in chart.bars]
+    return Chart(gettext(chart.title), bars, chart.kind)

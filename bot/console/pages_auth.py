@@ -14,11 +14,12 @@ from sanic.response import HTTPResponse
 from bot.access.ratelimit import FailedAuthLimiter
 from bot.access.web import client_address
 from bot.console.audit import audit
+from bot.console.i18n import N_
 from bot.console.rendering import redirect, render
 from bot.console.sessions import cookie_name, end_session, start_session
 from bot.console.settings import console_settings
 from bot.console.signin import Outcome, check_sign_in
-from bot.console.web_auth import NEUTRAL_PATH, SIGNIN_PATH, SUPERVISOR_ROLES
+from bot.console.web_auth import FORM_EXPIRED, NEUTRAL_PATH, SIGNIN_PATH, SUPERVISOR_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -76,27 +77,26 @@ def auth_blueprint(signin_limiter: FailedAuthLimiter) -> Blueprint:
         given = form.get("csrf_token") or ""
         expected = request.cookies.get(_signin_cookie_name()) or ""
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-            return render(request, "error.html", status=403, title="Forbidden",
-                          message="This form has expired or did not come from this console. "
-                                  "Go back, reload the page and try again.")
+            return render(request, "error.html", status=403, title=N_("Forbidden"),
+                          message=FORM_EXPIRED)
         email = (form.get("email") or "").strip().lower()[:MAX_FIELD]
         password = (form.get("password") or "")[:MAX_FIELD]
         code = (form.get("code") or "")[:32]
         client = "signin-client:" + client_address(request)
         account = "signin-account:" + email
         if await signin_limiter.blocked(client) or await signin_limiter.blocked(account):
-            return signin_form(request, 429, "Too many failed attempts. Wait a few minutes "
-                                             "and try again.")
+            return signin_form(request, 429, N_("Too many failed attempts. Wait a few minutes "
+                                                "and try again."))
         result = await asyncio.to_thread(check_sign_in, email, password, code)
         if result.outcome is Outcome.TOTP_NOT_ENROLLED:
-            return signin_form(request, 403, "Your role requires a one-time code, and your "
-                               "account has none yet. Ask an administrator to enrol you "
-                               "(hrd users totp).")
+            return signin_form(request, 403, N_("Your role requires a one-time code, and your "
+                                                "account has none yet. Ask an administrator "
+                                                "to enrol you (hrd users totp)."))
         if result.outcome is not Outcome.OK or result.user_id is None:
             await signin_limiter.failed(client)
             await signin_limiter.failed(account)
             logger.info("console: failed sign-in")
-            return signin_form(request, 401, "The e-mail, password or code is not right.")
+            return signin_form(request, 401, N_("The e-mail, password or code is not right."))
         session_id = await asyncio.to_thread(start_session, result.user_id)
         await asyncio.to_thread(audit, f"user:{result.user_id}", "signed_in")
         page = redirect(home_for(result.role or "partner"))

@@ -16,7 +16,7 @@ from bot.access.web import json_error, json_response
 from bot.console.audit import audit_case
 from bot.console.case_queries import ReviewFilters, find_cases
 from bot.console.cases_api import REFERENCE
-from bot.console.i18n import DEFAULT_LANGUAGE
+from bot.console.language import request_language
 from bot.console.rendering import redirect, render
 from bot.console.settings import console_settings
 from bot.console.transcripts import chat_messages, sender_events
@@ -78,7 +78,9 @@ def partner_blueprint() -> Blueprint:
         sender = (request.form or {}).get("sender") or ""
         if not await asyncio.to_thread(owns_sender, principal.user_id, sender):
             return json_error(403, "forbidden", "This conversation is not yours.")
-        token, lifetime = issue_token(principal, sender, DEFAULT_LANGUAGE)
+        # The assistant starts in the console's current language (the user's preference,
+        # else the browser's); it may switch later if the user writes in the other one.
+        token, lifetime = issue_token(principal, sender, request_language(request))
         return json_response({"token": token, "sender": sender, "expires_in": lifetime})
 
     @pages.get("/cases")

@@ -25,7 +25,9 @@ from bot.console.case_queries import (
 from bot.console.cases_api import REFERENCE
 from bot.console.charts import bar_chart_svg
 from bot.console.csv_export import cases_csv
-from bot.console.dashboard import build_dashboard
+from bot.console.dashboard import build_dashboard, localized_chart
+from bot.console.i18n import N_
+from bot.console.language import request_language
 from bot.console.rendering import page_headers, redirect, render
 from bot.console.reviews import InvalidInput, add_note, add_tag, mark_reviewed, review_state
 from bot.console.story_export import story_yaml
@@ -52,9 +54,9 @@ def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in (request.form or {}).items() if v}
 
 
-def _bad_filter(request: Request, error: Exception) -> HTTPResponse:
-    return render(request, "error.html", status=400, title="Invalid filter",
-                  message=str(error))
+def _bad_filter(request: Request, error: InvalidFilter) -> HTTPResponse:
+    return render(request, "error.html", status=400, title=N_("Invalid filter"),
+                  message=error.message)
 
 
 def _view_case(principal: Principal, reference: str) -> dict[str, Any] | None:
@@ -227,7 +229,7 @@ def review_blueprint() -> Blueprint:
             return principal
         reference = request.args.get("reference") or None
         if reference and not REFERENCE.fullmatch(reference):
-            return _bad_filter(request, InvalidFilter("reference must be HRD-YYYY-NNNNN"))
+            return _bad_filter(request, InvalidFilter(N_("reference must be HRD-YYYY-NNNNN")))
         entries = await asyncio.to_thread(audit_entries, reference)
         return render(request, "review_audit.html", entries=entries, reference=reference or "")
 
@@ -238,8 +240,10 @@ def review_blueprint() -> Blueprint:
             return principal
         board = await asyncio.to_thread(build_dashboard)
         await asyncio.to_thread(audit, principal.actor, "dashboard_viewed")
-        charts = [(chart, bar_chart_svg(chart, f"chart{i}"))
-                  for i, chart in enumerate(board.charts)]
+        language = request_language(request)
+        charts = [localized_chart(chart, language) for chart in board.charts]
+        charts = [(chart, bar_chart_svg(chart, f"chart{i}", language))
+                  for i, chart in enumerate(charts)]
         return render(request, "dashboard.html", board=board, charts=charts)
 
     return pages

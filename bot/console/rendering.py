@@ -1,4 +1,5 @@
-"""HTML responses: Jinja2 with autoescaping on every template, the console's
+"""HTML responses: Jinja2 with autoescaping on every template, in the request's language
+(bot.console.language) with its labels and Babel formats, the console's
 Content-Security-Policy, and the safe headers of bot.access.web."""
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.web import SECURITY_HEADERS
-from bot.console.i18n import DEFAULT_LANGUAGE, translator
+from bot.console.formats import install_filters
+from bot.console.i18n import translator
+from bot.console.labels import answer_text, code_label
+from bot.console.language import MAX_NEXT, request_language
 from bot.console.settings import console_settings
+from bot.console.widget_texts import widget_texts
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -25,6 +30,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+install_filters(_env)
 
 
 def page_csp() -> str:
@@ -48,15 +54,31 @@ def page_headers() -> dict[str, str]:
     return {**SECURITY_HEADERS, "Content-Security-Policy": page_csp()}
 
 
+def _here(request: Request) -> str:
+    """This page's path and query: where the language switch comes back to (a page shown
+    after a POST, e.g. an error, has no address of its own to come back to)."""
+    if request.method != "GET":
+        return "/"
+    here = request.path + (f"?{request.query_string}" if request.query_string else "")
+    return here if len(here) <= MAX_NEXT else request.path
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
     signed_in = getattr(request.ctx, "signed_in", None)
-    language = DEFAULT_LANGUAGE
+    language = request_language(request)
+    gettext = translator(language)
     html = _env.get_template(template).render(
-        _=translator(language),
+        _=gettext,
         language=language,
+        label=lambda kind, code: code_label(kind, code, language),
+        options=lambda kind, codes: [(c, code_label(kind, c, language)) for c in codes],
+        slot_label=lambda slot: code_label("slot", slot, language),
+        answer=lambda slot, value: answer_text(slot, value, gettext, language),
+        widget_texts=widget_texts(gettext) if signed_in else {},
         user=signed_in.principal if signed_in else None,
         csrf_token=signed_in.csrf_token if signed_in else "",
         path=request.path,
+        here=_here(request),
         **context,
     )
     return response.html(html, status=status, headers=page_headers())

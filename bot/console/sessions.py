@@ -79,7 +79,7 @@ def load_session(session_id: str | None) -> SignedIn | None:
             console_session.last_seen_at = now
         return SignedIn(
             principal=Principal(user_id=user.id, email=user.email, role=user.role,
-                                org_id=user.org_id),
+                                org_id=user.org_id, language=user.language),
             csrf_token=console_session.csrf_token,
             id_hash=id_hash,
         )

@@ -9,6 +9,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.auth import Principal
+from bot.console.i18n import N_
 from bot.console.rendering import redirect, render
 from bot.console.sessions import SignedIn, cookie_name, csrf_matches, load_session
 
@@ -19,8 +20,11 @@ SUPERVISOR_ROLES = ("supervisor", "admin")
 _NO_SESSION_PREFIXES = ("/api/", "/static/")
 SIGNIN_PATH = "/signin"
 NEUTRAL_PATH = "/weather"
+LANGUAGE_PATH = "/language"  # the language switch (bot/console/pages_language.py)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+FORM_EXPIRED = N_("This form has expired or did not come from this console. Go back, reload "
+                  "the page and try again.")
 
 
 def is_page_path(path: str) -> bool:
@@ -37,14 +41,23 @@ async def attach_session(request: Request) -> HTTPResponse | None:
         await asyncio.to_thread(load_session, session_id) if session_id else None)
     request.ctx.signed_in = signed_in
     if request.method == "POST" and request.path != SIGNIN_PATH:
+        if request.path == LANGUAGE_PATH and signed_in is None:
+            # Signed out, the switch only sets the language cookie: no session, no token;
+            # a browser's cross-site POST is still refused.
+            if request.headers.get("sec-fetch-site") != "cross-site":
+                return None
+            return _csrf_refused(request)
         given = request.headers.get(CSRF_HEADER)
         if given is None and request.form:
             given = request.form.get(CSRF_FIELD)
         if signed_in is None or not csrf_matches(signed_in.csrf_token, given):
-            return render(request, "error.html", status=403,
-                          title="Forbidden", message="This form has expired or did not "
-                          "come from this console. Go back, reload the page and try again.")
+            return _csrf_refused(request)
     return None
+
+
+def _csrf_refused(request: Request) -> HTTPResponse:
+    return render(request, "error.html", status=403, title=N_("Forbidden"),
+                  message=FORM_EXPIRED)
 
 
 def require(request: Request, *roles: str) -> Principal | HTTPResponse:
@@ -59,10 +72,10 @@ def require(request: Request, *roles: str) -> Principal | HTTPResponse:
 
 
 def forbidden(request: Request) -> HTTPResponse:
-    return render(request, "error.html", status=403, title="Forbidden",
-                  message="Your account cannot open this page.")
+    return render(request, "error.html", status=403, title=N_("Forbidden"),
+                  message=N_("Your account cannot open this page."))
 
 
 def not_found(request: Request) -> HTTPResponse:
-    return render(request, "error.html", status=404, title="Not found",
-                  message="There is no such page or case.")
+    return render(request, "error.html", status=404, title=N_("Not found"),
+                  message=N_("There is no such page or case."))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.access.auth import Principal
 from bot.access.models import SenderOwner
 from bot.access.senders import claim_sender
-from bot.console.i18n import DEFAULT_LANGUAGE
+from bot.console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.console.settings import console_settings
 from bot.console.socket_key import socket_jwt_key
 from bot.store.db import session_scope
@@ -75,7 +75,10 @@ def owns_sender(user_id: int, sender_id: str) -> bool:
 
 def issue_token(principal: Principal, sender_id: str, language: str = DEFAULT_LANGUAGE
                 ) -> tuple[str, int]:
-    """(token, lifetime in seconds). The caller has checked that the user owns the sender."""
+    """(token, lifetime in seconds). The caller has checked that the user owns the sender.
+    `language`: the console's current one for this user, which the assistant starts in."""
+    if language not in LANGUAGES:
+        raise ValueError("unknown language")
     if principal.role != "partner" or not principal.org_id:
         raise PermissionError("only partner staff chat in the widget")
     lifetime = console_settings().socket_token_seconds
@@ -102,6 +105,6 @@ def verify_token(token: object, key: str | None = None) -> WidgetClaims | None:
     if not (isinstance(sender, str) and isinstance(uid, int) and isinstance(org, str)
             and payload.get("role") == "partner" and sender.startswith(sender_prefix(uid))):
         return None
-    language = payload.get("lang") if isinstance(payload.get("lang"), str) else DEFAULT_LANGUAGE
+    language = payload.get("lang") if payload.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
     return WidgetClaims(sender_id=sender, user_id=uid, partner_org=org, role="partner",
                         language=language)

@@ -50,6 +50,10 @@ def test_orgs_add_is_not_designated() -> None:
     ("users", "add", "--role", "admin", "--expires-in-days", "soon", "a@example.org"),
     ("users", "add", "--role", "admin", "--expires-in-days", "0", "a@example.org"),
     ("users", "revoke", "nobody@example.org"),
+    ("users", "add", "--role", "admin", "--language", "de", "a@example.org"),
+    ("users", "add", "--role", "admin", "--language", "", "a@example.org"),
+    ("users", "language", "nobody@example.org", "fr"),
+    ("users", "language", "not an email", "fr"),
     ("orgs", "add", "Bad Id", "Name"),
     ("orgs", "add", "unhcr", "Duplicate"),
 ])
@@ -66,3 +70,26 @@ def test_duplicate_user_is_refused() -> None:
     new_token("--role", "admin", "admin@irc.gc.ca")
     result = hrd("users", "add", "--role", "admin", "Admin@IRC.gc.ca")
     assert result.returncode == 2 and "already exists" in result.stderr
+
+
+def test_users_language_on_add_and_later() -> None:
+    added = hrd("users", "add", "--role", "partner", "--org", "unhcr", "--language", "FR",
+                "worker@unhcr.org")
+    assert added.returncode == 0, added.stderr
+    token = added.stdout.strip().splitlines()[-1]  # still the last line
+    assert "Language: fr." in added.stdout
+    assert authenticate(token).language == "fr"
+    plain = new_token("--role", "supervisor", "sup@irc.gc.ca")
+    assert authenticate(plain).language is None  # never chosen: English by default
+
+    changed = hrd("users", "language", "worker@unhcr.org", "en")
+    assert changed.returncode == 0, changed.stderr
+    assert authenticate(token).language == "en"
+    rows = [line.split("\t") for line in hrd("users", "list").stdout.splitlines()]
+    assert {row[1]: row[-1] for row in rows} == {"worker@unhcr.org": "en", "sup@irc.gc.ca": "-"}
+
+    refused = hrd("users", "language", "worker@unhcr.org", "de")
+    assert refused.returncode == 2 and "language must be one of en, fr" in refused.stderr
+    assert authenticate(token).language == "en"  # unchanged
+    assert hrd("users", "revoke", "worker@unhcr.org").returncode == 0
+    assert hrd("users", "language", "worker@unhcr.org", "fr").returncode == 2

@@ -1,4 +1,4 @@
-"""Migration 0002_access goes down to 0001 and up again, on both databases."""
+"""Migrations 0002_access and 0005_user_language go down and up again, on both databases."""
 
 from __future__ import annotations
 
@@ -25,3 +25,54 @@ def test_downgrade_and_upgrade() -> None:
     db.upgrade()
     assert db.current_revision() == db.head_revision()
     assert {"users", "api_tokens", "sender_owners"} <= _tables()
+
+
+def _user_columns() -> set[str]:
+    return {c["name"] for c in sa.inspect(db.engine()).get_columns("users")}
+
+
+def test_user_language_goes_down_to_0004_and_up_again() -> None:
+    """0005_user_language: the column, its check, and users kept across down and up."""
+    from bot.access import create_user, set_language
+    from bot.access.auth import authenticate
+
+    issued = create_user("lang@example.org", "partner", "unhcr", language="fr")
+    create_user("nolang@example.org", "supervisor")
+    assert "language" in _user_columns()
+    with db.engine().connect() as connection:
+        rows = dict(connection.execute(sa.text("SELECT email, language FROM users")).all())
+    assert rows == {"lang@example.org": "fr", "nolang@example.org": None}
+    with pytest.raises(sa.exc.IntegrityError), db.engine().begin() as connection:
+        connection.execute(sa.text("UPDATE users SET language = 'de'"))
+
+    with db.engine().connect() as connection:
+        command.downgrade(db._alembic_config(connection), "0004_console")
+    assert db.current_revision() == "0004_console"
+    assert "language" not in _user_columns()
+    with db.engine().connect() as connection:
+        emails = set(connection.execute(sa.text("SELECT email FROM users")).scalars())
+    assert emails == {"lang@example.org", "nolang@example.org"}
+
+    db.upgrade()
+    assert db.current_revision() == db.head_revision() == "0005_user_language"
+    assert "language" in _user_columns()
+    principal = authenticate(issued.token)  # the user and their token survived
+    assert principal is not None and principal.language is None  # the choice went with 0005
+    set_language("lang@example.org", "fr")
+    assert authenticate(issued.token).language == "fr"
+
+
+def test_users_table_matches_the_model() -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.models import Base
+
+    def users_only(obj, name, type_, reflected, compare_to) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        return table == "users"
+
+    with db.engine().connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": users_only, "compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []

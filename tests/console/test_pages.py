@@ -232,7 +232,7 @@ def test_partner_sees_own_cases_only(site: Site) -> None:
     assert all(ref in listing for ref in site.cases["unhcr"])
     assert site.cases["front_line_defenders"][0] not in listing
     own = partner.get(f"/cases/{site.cases['unhcr'][0]}")
-    assert own.status == 200 and "country_of_origin" in own.raw.decode()
+    assert own.status == 200 and "Country of origin" in own.raw.decode()
     other = site.cases["front_line_defenders"][0]
     assert partner.get(f"/cases/{other}").status == 404
     assert partner.get("/cases/HRD-2099-99999").status == 404
@@ -335,14 +335,17 @@ def test_transcript_is_escaped_audited_and_exports_a_story(site: Site) -> None:
 
 
 def test_dashboard_shows_capacity_and_charts(site: Site) -> None:
+    from babel.numbers import format_decimal
+
     from bot.rules import policy_on
     from bot.store import spaces_used
 
     client = site.signed_in("admin")
     page = client.get("/review/dashboard").raw.decode()
     today = datetime.now(UTC).date()
-    assert f'<span id="spaces-used">{spaces_used(today.year)}</span>' in page
-    assert f'<span id="spaces-cap">{policy_on(today).annual_cap}</span>' in page
+    used, cap = spaces_used(today.year), policy_on(today).annual_cap
+    assert f'<span id="spaces-used">{format_decimal(used, locale="en_CA")}</span>' in page
+    assert f'<span id="spaces-cap">{format_decimal(cap, locale="en_CA")}</span>' in page
     assert page.count('<svg class="chart" role="img"') == 5
     assert "<desc" in page and "Urgent Protection Program cases by month" in page
 

@@ -1,11 +1,11 @@
 // The partner chat widget: Rasa's socket.io channel with a short-lived token from the
 // console. Every text is put on the page with textContent, never as HTML.
 import { io } from "socket.io-client";
+import { text } from "./texts.js";
 
 const ANSWER_TIMEOUT_MS = 60000;
 
 export function startChat(root) {
-  const text = (name) => root.dataset["text" + name] || "";
   const list = document.getElementById("messages");
   const typing = document.getElementById("typing");
   const status = document.getElementById("chat-status");
@@ -31,7 +31,7 @@ export function startChat(root) {
   function showTyping(on) {
     typing.hidden = !on;
     clearTimeout(answerTimer);
-    if (on) answerTimer = setTimeout(() => { typing.hidden = true; setStatus(text("NoAnswer")); },
+    if (on) answerTimer = setTimeout(() => { typing.hidden = true; setStatus(text("noAnswer")); },
       ANSWER_TIMEOUT_MS);
   }
 
@@ -44,7 +44,7 @@ export function startChat(root) {
     item.className = "msg msg-" + who;
     const label = document.createElement("span");
     label.className = "sr-only";
-    label.textContent = who === "user" ? text("You") : text("Assistant");
+    label.textContent = who === "user" ? text("you") : text("assistant");
     const p = document.createElement("p");
     p.className = "msg-text";
     p.textContent = body;
@@ -53,7 +53,7 @@ export function startChat(root) {
       const group = document.createElement("div");
       group.className = "quick-replies";
       group.setAttribute("role", "group");
-      group.setAttribute("aria-label", text("Suggested"));
+      group.setAttribute("aria-label", text("suggested"));
       for (const b of buttons) {
         const button = document.createElement("button");
         button.type = "button";
@@ -93,27 +93,27 @@ export function startChat(root) {
   });
   socket.on("session_confirm", () => {
     refused = false;
-    setStatus(text("Connected"), true);
+    setStatus(text("connected"), true);
     setEnabled(true);
     if (document.activeElement === document.body) input.focus();
   });
   socket.on("connect_error", () => {
     showTyping(false);
     setEnabled(false);
-    setStatus(text("Unreachable"));
+    setStatus(text("unreachable"));
   });
   socket.on("disconnect", (reason) => {
     setEnabled(false);
     showTyping(false);
-    if (!refused) setStatus(reason === "io server disconnect" ? text("Refused") : text("Unreachable"));
+    if (!refused) setStatus(reason === "io server disconnect" ? text("refused") : text("unreachable"));
     if (reason === "io server disconnect" && !refused) socket.connect();
   });
   socket.on("hrd_error", (error) => {
     showTyping(false);
     const code = error && error.code;
-    if (code === "invalid_message") { setStatus(text("Invalid")); return; }
+    if (code === "invalid_message") { setStatus(text("invalid")); return; }
     refused = true;
-    setStatus(text("Refused"));
+    setStatus(text("refused"));
   });
   socket.on("bot_uttered", (message) => {
     showTyping(false);
@@ -147,7 +147,7 @@ export function startChat(root) {
     if (button && !button.disabled) say(button.dataset.payload || button.textContent);
   });
 
-  setStatus(text("Connecting"), true);
+  setStatus(text("connecting"), true);
   scrollDown();
   return {
     stop() {

@@ -1,6 +1,8 @@
 // Quick exit: on the button or Esc, the page is replaced at once by a neutral one (with
 // location.replace, so Back does not return), after wiping what is on screen and asking
 // the console to end the session.
+import { text } from "./texts.js";
+
 export function installQuickExit(onExit) {
   const body = document.body;
   const exitUrl = body.dataset.exitUrl || "/weather";
@@ -13,7 +15,7 @@ export function installQuickExit(onExit) {
     try { onExit(); } catch (_) { /* leaving matters more */ }
     const main = document.getElementById("main");
     if (main) main.replaceChildren();
-    document.title = "Weather";
+    document.title = text("exitTitle");
     try { sessionStorage.clear(); } catch (_) { /* storage may be disabled */ }
     if (csrf) {
       try {

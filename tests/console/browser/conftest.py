@@ -107,7 +107,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 os.environ[key] = value
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API runs an event loop in this thread while it is open, and
+# tests collected after these (asyncio.run in tests/access, ...) need the thread free again.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
