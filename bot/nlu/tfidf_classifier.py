@@ -43,7 +43,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             **LogisticRegressionClassifier.get_default_config(),
             "max_iter": 2000,
             # Inverse regularisation: short messages carry few n-grams, so each counts.
-            "C": 30.0,
+            "C": 100.0,
             # log(1 + count): a word typed twice is not twice the evidence.
             "sublinear_tf": True,
         }
