@@ -34,7 +34,13 @@ from tests.channels.messaging import (
     Messaging,
     post,
 )
-from tests.support.servers import ROOT, assistant_env, free_port, wait_until_up
+from tests.support.servers import (
+    ROOT,
+    assistant_env,
+    free_port,
+    stop_processes,
+    wait_until_up,
+)
 
 # Accounts: (e-mail, stored language, Telegram id, phone, Slack id)
 FRENCH_USER = ("francais@unhcr.org", "fr", 301000301, "+254700000301", "U0FRANCAIS")
@@ -122,11 +128,7 @@ def channels(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             messaging = Messaging(EchoServer(base), fake, env, Path(data_dir))  # type: ignore[arg-type]
             yield Channels(messaging, tokens)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_processes(process)
             fake.stop()
 
 

@@ -25,7 +25,7 @@ from bot.access import create_user
 from bot.store import submit_case
 from tests.access.databases import KINDS, temporary_database
 from tests.e2e.referrals import REFERRALS
-from tests.support.servers import ROOT, free_port, wait_until_up
+from tests.support.servers import ROOT, free_port, stop_processes, wait_until_up
 
 MAX_FAILURES = 5
 
@@ -100,11 +100,7 @@ def running_console(extra_env: dict[str, str], workdir: Path) -> Iterator[str]:
         wait_until_up(f"{base}/api/openapi.json", process, log, timeout=60)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_processes(process)
 
 
 @pytest.fixture(scope="module", params=KINDS)

@@ -25,6 +25,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_processes(*processes: subprocess.Popen) -> None:
+    """Ask every process to stop, then kill any still running after 20 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -88,13 +99,7 @@ class Assistant:
         )
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(*self.processes)
 
     def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         request = urllib.request.Request(

@@ -16,7 +16,14 @@ import pytest
 
 from tests.access.cli import hrd, new_token
 from tests.console.support import console_env
-from tests.support.servers import ROOT, Assistant, assistant_env, free_port, wait_until_up
+from tests.support.servers import (
+    ROOT,
+    Assistant,
+    assistant_env,
+    free_port,
+    stop_processes,
+    wait_until_up,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -94,11 +101,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         wait_until_up(f"{console_base}/signin", console, log, timeout=60)
         yield Stack(assistant, console_base, data_dir, env, secrets_)
     finally:
-        console.terminate()
-        try:
-            console.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            console.kill()
+        stop_processes(console)
         assistant.stop()
         for key, value in saved.items():
             if value is None:
