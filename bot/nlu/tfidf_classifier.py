@@ -17,7 +17,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.nlu.featurizers.featurizer import Featurizer
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -33,10 +32,6 @@ TRUSTED_TYPES = frozenset({"scipy.sparse._csr.csr_matrix", "scipy.sparse._dia.di
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [Featurizer]
-
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
@@ -69,16 +64,6 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
                 class_weight="balanced",
             )),
         ])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TfidfLogisticRegressionClassifier:
-        return cls(config, execution_context.node_name, model_storage, resource)
 
     @classmethod
     def load(

@@ -5,10 +5,7 @@ HRD_DEV_PARTNER_ORG is empty: only authentication says which organization is tal
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +18,7 @@ import pytest
 from tests.access.cli import hrd, new_token
 from tests.channels.messaging import messaging  # noqa: F401 (fixture of the messaging channel tests)
 from tests.console.support import MAX_FAILURES, Console, Reply, random_client, running_console
-from tests.support.servers import ROOT, Assistant, assistant_env
+from tests.support.servers import Assistant, production_env, reading_store
 
 WEBHOOK = "/webhooks/partner/webhook"
 
@@ -59,20 +56,12 @@ def new_sender() -> str:
     return f"partner-{secrets.token_hex(8)}"
 
 
-def texts(replies: list[dict[str, Any]]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
 @pytest.fixture(scope="session")
 def partners(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Partners]:
     workdir = tmp_path_factory.mktemp("partner_channel")
     data_dir = workdir / "data"
-    env = assistant_env(data_dir, HRD_AUTH_MAX_FAILURES=str(MAX_FAILURES),
-                        HRD_TRUSTED_PROXIES="1")
-    # assistant_env is made for the development REST channel; this is production.
-    env.update(HRD_DEV_PARTNER_ORG="", HRD_ENV="production")
-    subprocess.run([sys.executable, "-c", "from bot.store.db import upgrade; upgrade()"],
-                   cwd=ROOT, env=env, check=True)
+    env = production_env(data_dir, HRD_AUTH_MAX_FAILURES=str(MAX_FAILURES),
+                         HRD_TRUSTED_PROXIES="1")
     added = hrd("orgs", "add", "ngo_kampala", "Kampala Defenders Network", env=env)
     assert added.returncode == 0, added.stderr
     tokens = {
@@ -86,18 +75,10 @@ def partners(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Partners]:
         "admin": new_token("--role", "admin", "admin@irc.gc.ca", env=env),
     }
     running = Assistant(workdir=workdir, env=env).start(credentials="credentials.yml")
-    # The test process reads the same store as the servers, to check what was saved.
-    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
-    os.environ["HRD_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)
     try:
-        with running_console({"HRD_DATA_DIR": str(data_dir)}, workdir) as base:
+        with reading_store(data_dir), \
+                running_console({"HRD_DATA_DIR": str(data_dir)}, workdir) as base:
             yield Partners(running, Console(base=base, tokens=tokens, cases={}), tokens,
                            data_dir)
     finally:
         running.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

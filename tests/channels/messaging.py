@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import os
 import re
 import secrets
 import time
@@ -32,7 +31,7 @@ from bot.store.models import TrackerEvent
 from tests.access.cli import hrd, new_token
 from tests.channels.fake_platforms import Call, FakePlatforms
 from tests.e2e.referrals import REFERRALS
-from tests.support.servers import Assistant, assistant_env
+from tests.support.servers import Assistant, production_env, reading_store
 
 REFERENCE = re.compile(r"\bHRD-\d{4}-\d{5}\b")
 PUBLIC = "https://bot.example.org"  # the URL Twilio signs; the server sees 127.0.0.1
@@ -223,9 +222,8 @@ def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
     workdir = tmp_path_factory.mktemp("messaging_channels")
     data_dir = workdir / "data"
     fake = FakePlatforms().start()
-    env = assistant_env(data_dir)
-    env.update(
-        HRD_ENV="production", HRD_DEV_PARTNER_ORG="",
+    env = production_env(
+        data_dir,
         HRD_TELEGRAM_TOKEN=TELEGRAM_TOKEN,
         HRD_TELEGRAM_SECRET_TOKEN=secrets.token_urlsafe(32),
         HRD_TELEGRAM_WEBHOOK_URL=f"{PUBLIC}/webhooks/telegram/webhook",
@@ -237,8 +235,6 @@ def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
         HRD_SLACK_TOKEN="xoxb-test-token", HRD_SLACK_SIGNING_SECRET=secrets.token_hex(16),
         HRD_SLACK_TEAM_ID=SLACK_TEAM, HRD_SLACK_API_BASE=f"{fake.base}/api/",
     )
-    upgraded = hrd("db", "upgrade", env=env)
-    assert upgraded.returncode == 0, upgraded.stderr
     new_token("--role", "partner", "--org", "unhcr", "caseworker@unhcr.org", env=env)
     new_token("--role", "partner", "--org", "unhcr", "leaver@unhcr.org", env=env)
     for args in (("caseworker@unhcr.org", "--telegram", str(TELEGRAM_USER)),
@@ -251,16 +247,9 @@ def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
     credentials = workdir / "credentials.yml"
     credentials.write_text(CREDENTIALS)
     running = Assistant(workdir=workdir, env=env).start(credentials=str(credentials))
-    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
-    os.environ["HRD_DATA_DIR"] = str(data_dir)  # the tests read the servers' store
-    os.environ.pop("DATABASE_URL", None)
     try:
-        yield Messaging(running, fake, env, data_dir)
+        with reading_store(data_dir):  # the tests read the servers' store
+            yield Messaging(running, fake, env, data_dir)
     finally:
         running.stop()
         fake.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from bot.store.db import session_scope
 from bot.store.models import Case
-from tests.channels.conftest import Partners, new_sender, texts
+from tests.channels.conftest import Partners, new_sender
 from tests.e2e.referrals import REFERRALS
+from tests.support.servers import reply_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -33,14 +34,14 @@ def test_referral_through_partner_channel_is_readable_by_the_right_people(
 
     def say(text: str) -> list[dict]:
         replies = partners.say("unhcr", sender, text)
-        transcript.extend([f"> {text}", texts(replies)])
+        transcript.extend([f"> {text}", reply_texts(replies)])
         return replies
 
     if "Start a referral" in str(say(referral.opener)):
         say("yes let's start a referral")
     for answer in referral.answers:
         say(answer)
-    match = REFERENCE.search(texts(say("yes")))
+    match = REFERENCE.search(reply_texts(say("yes")))
     assert match, "\n".join(transcript)
     reference = match.group(0)
 
@@ -67,9 +68,9 @@ def test_added_organization_cannot_refer_and_nothing_is_stored(partners: Partner
     sender = new_sender()
     before = _case_count()
     replies = partners.say("ngo", sender, referral.opener)
-    refusal = texts(replies)
+    refusal = reply_texts(replies)
     if "Start a referral" in str(replies):
-        refusal = texts(partners.say("ngo", sender, "yes let's start a referral"))
+        refusal = reply_texts(partners.say("ngo", sender, "yes let's start a referral"))
     assert "designated" in refusal and "Nothing about the defender has been stored" in refusal
     # Answering anyway stores nothing and asks nothing.
     for answer in referral.answers[:3]:

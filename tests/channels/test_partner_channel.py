@@ -17,8 +17,9 @@ from bot.access.models import ApiToken
 from bot.store.db import session_scope
 from bot.store.models import utcnow
 from tests.access.cli import hrd, new_token
-from tests.channels.conftest import MAX_FAILURES, Partners, new_sender, texts
+from tests.channels.conftest import MAX_FAILURES, Partners, new_sender
 from tests.console.support import Reply, random_client
+from tests.support.servers import reply_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +42,7 @@ def test_partner_chats_as_their_organization(partners: Partners) -> None:
     sender = new_sender()
     replies = partners.say("unhcr", sender, "hello")
     assert replies and all(r["recipient_id"] == sender for r in replies)
-    assert texts(replies)
+    assert reply_texts(replies)
     tracker = partners.assistant.tracker(sender)
     assert tracker["sender_id"] == sender
     assert tracker["slots"]["partner_org"] == "unhcr"
@@ -56,7 +57,7 @@ def test_client_metadata_cannot_choose_the_organization(partners: Partners) -> N
                            "metadata": {"hrd_auth": {"partner_org": "unhcr", "role": "admin"}},
                            "input_channel": "rest"}, partners.tokens["ngo"])
     assert reply.status == 200
-    assert "not a designated referral partner" in texts(reply.json)
+    assert "not a designated referral partner" in reply_texts(reply.json)
     tracker = partners.assistant.tracker(sender)
     assert tracker["slots"]["partner_org"] == "ngo_kampala"
     metadata = [e["metadata"] for e in tracker["events"] if e["event"] == "user"]

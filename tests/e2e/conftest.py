@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ROOT, VENV_BIN, Assistant, assistant_env
+from tests.support.servers import ROOT, VENV_BIN, Assistant, assistant_env, reading_store
 
 
 @pytest.fixture(scope="session")
@@ -19,17 +18,11 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     env = assistant_env(data_dir)
     subprocess.run([str(VENV_BIN / "hrd"), "db", "upgrade"], cwd=ROOT, env=env, check=True)
     running = Assistant(workdir=workdir, env=env).start()
-    # The test process reads the same store as the servers, to check what was saved.
-    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
-    os.environ["HRD_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)
-    yield running
-    running.stop()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    try:
+        with reading_store(data_dir):  # to check what the servers saved
+            yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,11 @@ import uuid
 import pytest
 
 from tests.e2e.referrals import REFERRALS
-from tests.support.servers import Assistant
+from tests.support.servers import Assistant, reply_texts
 
 pytestmark = pytest.mark.e2e
 
 REFERRAL = REFERRALS[0]
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 def slots(assistant: Assistant, sender: str) -> dict:
@@ -34,10 +30,10 @@ def started(assistant: Assistant, answers: int = 0) -> str:
 def test_why_and_help_are_specific_then_the_question_is_asked_again(assistant: Assistant) -> None:
     sender = started(assistant, answers=10)  # now asked: family_members
     assert slots(assistant, sender)["requested_slot"] == "family_members"
-    why = texts(assistant.say(sender, "what does that have to do with anything?"))
+    why = reply_texts(assistant.say(sender, "what does that have to do with anything?"))
     assert "counted in people" in why
     assert "How many family members" in why
-    help_text = texts(assistant.say(sender, "I'm not sure how to answer this"))
+    help_text = reply_texts(assistant.say(sender, "I'm not sure how to answer this"))
     assert "Count the family members" in help_text
     assert "How many family members" in help_text
     assert slots(assistant, sender)["requested_slot"] == "family_members"
@@ -50,7 +46,7 @@ def test_correcting_an_earlier_answer_mid_form(assistant: Assistant) -> None:
     state = slots(assistant, sender)
     assert state["current_country"] == "TZ"
     assert state["requested_slot"] == "fled_persecution"
-    assert "flee" in texts(replies)
+    assert "flee" in reply_texts(replies)
 
 
 def test_correcting_after_the_summary_shows_the_summary_again(assistant: Assistant) -> None:
@@ -60,16 +56,17 @@ def test_correcting_after_the_summary_shows_the_summary_again(assistant: Assista
     state = slots(assistant, sender)
     assert state["family_members"] == 4
     assert state["summary_confirmed"] is None
-    assert "Family members coming: 4" in texts(replies)
+    assert "Family members coming: 4" in reply_texts(replies)
 
 
 def test_pause_then_resume_continues_where_it_stopped(assistant: Assistant) -> None:
     sender = started(assistant, answers=4)
     asked = slots(assistant, sender)["requested_slot"]
-    paused = texts(assistant.say(sender, "I have to go to a meeting, can we stop here for now"))
+    paused = reply_texts(
+        assistant.say(sender, "I have to go to a meeting, can we stop here for now"))
     assert "Paused" in paused
     assert slots(assistant, sender)["requested_slot"] is None
-    back = texts(assistant.say(sender, "hi again"))
+    back = reply_texts(assistant.say(sender, "hi again"))
     assert "Welcome back" in back
     assert slots(assistant, sender)["requested_slot"] == asked
     assert slots(assistant, sender)["country_of_origin"] == "UG"
@@ -77,9 +74,9 @@ def test_pause_then_resume_continues_where_it_stopped(assistant: Assistant) -> N
 
 def test_cancel_asks_once_then_discards_the_draft(assistant: Assistant) -> None:
     sender = started(assistant, answers=5)
-    question = texts(assistant.say(sender, "please cancel, this was a mistake"))
+    question = reply_texts(assistant.say(sender, "please cancel, this was a mistake"))
     assert "discard" in question
-    done = texts(assistant.say(sender, "yes"))
+    done = reply_texts(assistant.say(sender, "yes"))
     assert "discarded" in done
     state = slots(assistant, sender)
     assert state["partner_case_reference"] is None and state["country_of_origin"] is None
@@ -88,7 +85,7 @@ def test_cancel_asks_once_then_discards_the_draft(assistant: Assistant) -> None:
 def test_cancel_declined_keeps_the_draft(assistant: Assistant) -> None:
     sender = started(assistant, answers=5)
     assistant.say(sender, "cancel the referral")
-    kept = texts(assistant.say(sender, "no, keep it"))
+    kept = reply_texts(assistant.say(sender, "no, keep it"))
     assert "draft is kept" in kept
     state = slots(assistant, sender)
     assert state["country_of_origin"] == "UG"
@@ -97,16 +94,16 @@ def test_cancel_declined_keeps_the_draft(assistant: Assistant) -> None:
 
 def test_off_topic_message_keeps_the_form(assistant: Assistant) -> None:
     sender = started(assistant, answers=3)
-    replies = texts(assistant.say(sender, "can you recommend a good restaurant in Ottawa?"))
+    replies = reply_texts(assistant.say(sender, "can you recommend a good restaurant in Ottawa?"))
     assert "I can only help with referrals" in replies
     assert slots(assistant, sender)["requested_slot"] == "current_country"
 
 
 def test_an_answer_not_understood_gets_a_specific_re_ask(assistant: Assistant) -> None:
     sender = started(assistant, answers=2)
-    first = texts(assistant.say(sender, "Atlantis"))
+    first = reply_texts(assistant.say(sender, "Atlantis"))
     assert "could not recognise that country" in first
-    second = texts(assistant.say(sender, "Wakanda"))
+    second = reply_texts(assistant.say(sender, "Wakanda"))
     assert "Type a country name or nationality" in second
     assistant.say(sender, "Uganda")
     assert slots(assistant, sender)["country_of_origin"] == "UG"
@@ -114,7 +111,7 @@ def test_an_answer_not_understood_gets_a_specific_re_ask(assistant: Assistant) -
 
 def test_refused_consent_stops_before_anything_sensitive(assistant: Assistant) -> None:
     sender = started(assistant, answers=1)
-    replies = texts(assistant.say(sender, "no, she has not agreed to that"))
+    replies = reply_texts(assistant.say(sender, "no, she has not agreed to that"))
     assert "cannot go ahead" in replies
     state = slots(assistant, sender)
     assert state["partner_case_reference"] is None
@@ -127,5 +124,6 @@ def test_two_misunderstandings_in_a_row_offer_choices(assistant: Assistant) -> N
     first = assistant.say(sender, "zxqv blarg wibble")
     second = assistant.say(sender, "qqq zzz pppp")
     # Gibberish reads as not understood or as off-topic; either way the second offers choices.
-    assert "didn't understand" in texts(first) or "only help with referrals" in texts(first)
+    first_text = reply_texts(first)
+    assert "didn't understand" in first_text or "only help with referrals" in first_text
     assert any(reply.get("buttons") for reply in second)

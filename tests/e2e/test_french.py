@@ -8,11 +8,8 @@ because the caseworker writes French (bot.nlu.language_detector).
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +23,7 @@ from bot.store import get_case
 from tests.access.cli import new_token
 from tests.e2e.referrals import Referral
 from tests.e2e.referrals_fr import REFERRALS_FR
-from tests.support.servers import ROOT, Assistant, assistant_env
+from tests.support.servers import Assistant, production_env, reading_store, reply_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -53,32 +50,18 @@ class Caseworker:
         return self.assistant.tracker(sender)["slots"]
 
 
-def texts(replies: list[dict[str, Any]]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
 @pytest.fixture(scope="module")
 def caseworker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Caseworker]:
     workdir = tmp_path_factory.mktemp("french")
     data_dir = workdir / "data"
-    env = assistant_env(data_dir)
-    env.update(HRD_DEV_PARTNER_ORG="", HRD_ENV="production")
-    subprocess.run([sys.executable, "-c", "from bot.store.db import upgrade; upgrade()"],
-                   cwd=ROOT, env=env, check=True)
+    env = production_env(data_dir)
     token = new_token("--role", "partner", "--org", "unhcr", "agente@unhcr.org", env=env)
     running = Assistant(workdir=workdir, env=env).start(credentials="credentials.yml")
-    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
-    os.environ["HRD_DATA_DIR"] = str(data_dir)  # get_case reads the servers' store
-    os.environ.pop("DATABASE_URL", None)
     try:
-        yield Caseworker(running, token)
+        with reading_store(data_dir):  # get_case reads the servers' store
+            yield Caseworker(running, token)
     finally:
         running.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.mark.parametrize("referral", REFERRALS_FR, ids=lambda r: r.name)
@@ -87,7 +70,7 @@ def test_complete_french_referral(caseworker: Caseworker, referral: Referral) ->
     transcript: list[str] = []
 
     def say(text: str) -> str:
-        reply = texts(caseworker.say(sender, text))
+        reply = reply_texts(caseworker.say(sender, text))
         transcript.extend([f"> {text}", reply])
         return reply
 
@@ -120,25 +103,25 @@ def test_complete_french_referral(caseworker: Caseworker, referral: Referral) ->
 
 def test_language_follows_the_caseworker(caseworker: Caseworker) -> None:
     sender = f"fr-{secrets.token_hex(8)}"
-    reply = texts(caseworker.say(sender, "I want to refer a defender to the HRD stream"))
+    reply = reply_texts(caseworker.say(sender, "I want to refer a defender to the HRD stream"))
     assert "What is your organization's own reference" in reply
-    reply = texts(caseworker.say(sender, "en français s'il vous plaît"))
+    reply = reply_texts(caseworker.say(sender, "en français s'il vous plaît"))
     assert "Quel est le numéro de référence" in reply
     assert caseworker.slots(sender)["partner_case_reference"] is None  # not taken as an answer
     # Short answers never switch back.
-    reply = texts(caseworker.say(sender, "KE-2024-881"))
+    reply = reply_texts(caseworker.say(sender, "KE-2024-881"))
     assert "La personne a-t-elle consenti" in reply
-    reply = texts(caseworker.say(sender, "ok"))
+    reply = reply_texts(caseworker.say(sender, "ok"))
     assert "pays d'origine" in reply
-    reply = texts(caseworker.say(sender, "Kenya"))
+    reply = reply_texts(caseworker.say(sender, "Kenya"))
     assert "Dans quel pays" in reply
     assert caseworker.slots(sender)["language"] == "fr"
     # Writing English (or asking for it) switches back.
-    reply = texts(caseworker.say(sender, "in English please"))
+    reply = reply_texts(caseworker.say(sender, "in English please"))
     assert "In which country is the defender now?" in reply
-    reply = texts(caseworker.say(sender, "elle vit en Ouganda depuis deux ans"))
+    reply = reply_texts(caseworker.say(sender, "elle vit en Ouganda depuis deux ans"))
     assert "Quel travail de défense des droits" in reply
-    reply = texts(caseworker.say(sender, "she is a radio journalist"))
+    reply = reply_texts(caseworker.say(sender, "she is a radio journalist"))
     assert "Who is persecuting the defender" in reply
     slots = caseworker.slots(sender)
     assert (slots["country_of_origin"], slots["current_country"]) == ("KE", "UG")

@@ -9,15 +9,11 @@ import pytest
 
 from bot.store import get_case
 from tests.e2e.referrals import REFERRALS, Referral
-from tests.support.servers import Assistant
+from tests.support.servers import Assistant, reply_texts
 
 pytestmark = pytest.mark.e2e
 
 REFERENCE = re.compile(r"\bHRD-(\d{4})-(\d{5})\b")
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 def current_slots(assistant: Assistant, sender: str) -> dict:
@@ -36,11 +32,11 @@ def test_complete_referral_is_stored_exactly(assistant: Assistant, referral: Ref
     slots = current_slots(assistant, sender)
     assert {slot: slots[slot] for slot in referral.expected} == referral.expected
     assert slots["requested_slot"] == "summary_confirmed"
-    assert "Here is the referral" in texts(replies)
+    assert "Here is the referral" in reply_texts(replies)
 
     replies = assistant.say(sender, "yes, that's all correct")
-    match = REFERENCE.search(texts(replies))
-    assert match, texts(replies)
+    match = REFERENCE.search(reply_texts(replies))
+    assert match, reply_texts(replies)
     case = get_case(match.group(0))
     assert case is not None
     stored = {slot: case.answers.get(slot) for slot in referral.expected}

@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,3 +139,33 @@ def assistant_env(data_dir: Path, **extra: str) -> dict[str, str]:
         **extra,
     )
     return env
+
+
+def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """assistant_env for the production channels (credentials.yml, organization only from a
+    token), with the database at `data_dir` migrated."""
+    env = assistant_env(data_dir, **extra)
+    env.update(HRD_DEV_PARTNER_ORG="", HRD_ENV="production")
+    subprocess.run([sys.executable, "-c", "from bot.store.db import upgrade; upgrade()"],
+                   cwd=ROOT, env=env, check=True)
+    return env
+
+
+@contextmanager
+def reading_store(data_dir: Path) -> Iterator[None]:
+    """Point this test process at the servers' store (to check what they saved), then back."""
+    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
+    os.environ["HRD_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def reply_texts(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)

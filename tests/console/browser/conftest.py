@@ -19,8 +19,9 @@ from tests.console.support import console_env
 from tests.support.servers import (
     ROOT,
     Assistant,
-    assistant_env,
     free_port,
+    production_env,
+    reading_store,
     stop_processes,
     wait_until_up,
 )
@@ -73,10 +74,7 @@ def _totp(env: dict[str, str], email: str) -> str:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("console_browser")
     data_dir = workdir / "data"
-    env = assistant_env(data_dir)
-    env.update(HRD_DEV_PARTNER_ORG="", HRD_ENV="production")
-    subprocess.run([sys.executable, "-c", "from bot.store.db import upgrade; upgrade()"],
-                   cwd=ROOT, env=env, check=True)
+    env = production_env(data_dir)
     _user(env, "--role", "partner", "--org", "unhcr", "caseworker@unhcr.org")
     _user(env, "--role", "partner", "--org", "front_line_defenders", "staff@fld.org")
     _user(env, "--role", "supervisor", "officer@irc.gc.ca")
@@ -93,21 +91,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             env=console_env({"HRD_DATA_DIR": str(data_dir), "HRD_COOKIE_SECURE": "0",
                              "HRD_CONSOLE_PORT": str(console_port),
                              "HRD_RASA_PUBLIC_URL": assistant.base}))
-    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
-    os.environ["HRD_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)
     try:
-        assistant.start(credentials="credentials.yml")
-        wait_until_up(f"{console_base}/signin", console, log, timeout=60)
-        yield Stack(assistant, console_base, data_dir, env, secrets_)
+        with reading_store(data_dir):
+            assistant.start(credentials="credentials.yml")
+            wait_until_up(f"{console_base}/signin", console, log, timeout=60)
+            yield Stack(assistant, console_base, data_dir, env, secrets_)
     finally:
         stop_processes(console)
         assistant.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 # Per module: Playwright's sync API runs an event loop in this thread while it is open, and
