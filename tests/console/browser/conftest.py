@@ -77,6 +77,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env = production_env(data_dir)
     _user(env, "--role", "partner", "--org", "unhcr", "caseworker@unhcr.org")
     _user(env, "--role", "partner", "--org", "front_line_defenders", "staff@fld.org")
+    _user(env, "--role", "partner", "--org", "unhcr", "--language", "fr",
+          "intervenant@unhcr.org")
     _user(env, "--role", "supervisor", "officer@irc.gc.ca")
     secrets_ = {"officer@irc.gc.ca": _totp(env, "officer@irc.gc.ca")}
     # The ports are known up front: each server names the other's origin (CSP, CORS).

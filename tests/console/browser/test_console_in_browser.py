@@ -13,6 +13,7 @@ import pytest
 from bot.store import case_events, get_case, spaces_used
 from tests.console.browser.conftest import PASSWORD, Stack
 from tests.e2e.referrals import REFERRALS
+from tests.e2e.referrals_fr import REFERRALS_FR
 
 pytestmark = pytest.mark.e2e
 
@@ -106,6 +107,42 @@ def test_partner_completes_a_referral_in_the_widget(stack: Stack, browser) -> No
     assert {k: case.answers.get(k) for k in referral.expected} == referral.expected
     assert dialogs == []
     stack.shared["reference"] = reference
+    context.close()
+
+
+def test_french_partner_completes_a_referral_in_the_widget(stack: Stack, browser) -> None:
+    """Issue 8's acceptance in the widget: an account set to French, a referral typed only
+    in French, the outcome and next steps read in French, every value stored."""
+    referral = REFERRALS_FR[1]
+    context = browser.new_context(locale="fr-CA", viewport={"width": 412, "height": 915})
+    page = context.new_page()
+    page.goto(stack.console + "/signin")
+    page.fill("#email", "intervenant@unhcr.org")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/chat") and page.locator("html").get_attribute("lang") == "fr"
+    wait_connected(page)
+    say(page, referral.opener)
+    if page.locator(".quick-replies button", has_text="Commencer une recommandation").count():
+        click_reply(page, "Commencer une recommandation")
+    assert "Quel est le numéro de référence" in chat_text(page)
+    for index, answer in enumerate(referral.answers):
+        if index == 1:  # consent: the French button
+            click_reply(page, "Oui")
+        else:
+            say(page, answer)
+    assert "Voici la recommandation" in chat_text(page), chat_text(page)[-800:]
+    click_reply(page, "Oui, soumettre")
+    text = chat_text(page)
+    found = REFERENCE.findall(text)
+    assert found, text[-800:]
+    outcome = text[text.rindex("Référence :"):]
+    assert "Résultat :" in outcome and "Outcome" not in outcome and "Next" not in outcome
+    case = get_case(found[-1])
+    assert case is not None and case.partner_org == "unhcr"
+    assert case.answers.get("language", "fr") == "fr"
+    assert {k: case.answers.get(k) for k in referral.expected} == referral.expected
     context.close()
 
 
