@@ -128,11 +128,13 @@ class TfidfNgramFeaturizer(SparseFeaturizer, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if not self._is_trained():
             return messages
-        for message in messages:
-            text = message.get(TEXT)
-            if isinstance(text, str) and text:
-                sentence = scipy.sparse.coo_matrix(self.vectorizer.transform([text]))
-                self.add_features_to_message(None, sentence, TEXT, message)
+        with_text = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
+        if not with_text:
+            return messages
+        # One transform for the batch: training data comes as thousands of messages at once.
+        rows = self.vectorizer.transform([m.get(TEXT) for m in with_text])
+        for message, row in zip(with_text, rows, strict=True):
+            self.add_features_to_message(None, scipy.sparse.coo_matrix(row), TEXT, message)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -161,5 +163,5 @@ class TfidfNgramFeaturizer(SparseFeaturizer, GraphComponent):
                 idf = np.load(model_dir / "idf.npy", allow_pickle=False)
         except (ValueError, FileNotFoundError):
             # Nothing was trained (no NLU data): an untrained featurizer adds nothing.
-            return cls(config, model_storage, resource, execution_context)
+            return cls.create(config, model_storage, resource, execution_context)
         return cls(config, model_storage, resource, execution_context, vocabulary, idf)
