@@ -103,6 +103,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         assistant.stop()
 
 
+def sign_in(page, base: str, email: str, code: str = "", button: str = "Sign in") -> None:
+    """The console's sign-in form; `button` is the submit button's name in the page's language."""
+    page.goto(base + "/signin")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    if code:
+        page.fill("#code", code)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+
+
 # Per module: Playwright's sync API runs an event loop in this thread while it is open, and
 # tests collected after these (asyncio.run in tests/access, ...) need the thread free again.
 @pytest.fixture(scope="module")

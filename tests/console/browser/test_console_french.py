@@ -25,7 +25,7 @@ from bot.console.passwords import enrol_totp, set_password
 from bot.console.widget_texts import WIDGET_TEXTS
 from bot.store.db import session_scope
 from tests.access.databases import temporary_database
-from tests.console.browser.conftest import PASSWORD
+from tests.console.browser.conftest import PASSWORD, sign_in
 from tests.console.support import running_console, seed_case
 from tests.support.servers import free_port
 
@@ -61,20 +61,6 @@ def _stored_language(email: str) -> str | None:
         return session.execute(sa.select(User.language).where(User.email == email)).scalar_one()
 
 
-def _sign_in(page, site: FrenchSite, email: str, totp_offset: int | None = None,
-             button: str = "Sign in") -> None:
-    """`totp_offset` (seconds from now) picks the step of the code. The code is computed
-    just before it is typed, so a step boundary crossed while the page loads cannot push it
-    out of the server's window of one step either side."""
-    page.goto(site.base + "/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    if totp_offset is not None:
-        page.fill("#code", site.totp.at(time.time() + totp_offset))
-    page.get_by_role("button", name=button).click()
-    page.wait_for_load_state()
-
-
 def _lang(page) -> str:
     return page.locator("html").get_attribute("lang")
 
@@ -83,7 +69,9 @@ def test_supervisor_switches_to_french_and_it_stays(french_site: FrenchSite, bro
     email = "lectrice@irc.gc.ca"
     context = browser.new_context(locale="en-CA", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, french_site, email, totp_offset=0)
+    # This step's code, or the next step's below: either stays within the server's window of
+    # one step either side if a 30 s boundary passes while the page loads.
+    sign_in(page, french_site.base, email, french_site.totp.now())
     assert page.url.endswith("/review/cases"), page.url
     assert _lang(page) == "en"
     english_day = format_date(FIXED_DAY.date(), "medium", locale="en_CA")
@@ -111,7 +99,8 @@ def test_supervisor_switches_to_french_and_it_stays(french_site: FrenchSite, bro
     page.wait_for_url("**/signin")
     assert _lang(page) == "fr" and page.get_by_role("heading", name="Se connecter").is_visible()
     # The next step's code: the first one is spent (replay protection).
-    _sign_in(page, french_site, email, totp_offset=30, button="Se connecter")
+    sign_in(page, french_site.base, email, french_site.totp.at(time.time() + 30),
+            button="Se connecter")
     assert page.url.endswith("/review/cases") and _lang(page) == "fr"
     assert "28 nov. 2026" in page.locator("#case-list").inner_text()
     context.close()
@@ -128,7 +117,7 @@ def test_partner_sees_french_pages_and_a_french_widget(french_site: FrenchSite,
             if "Content Security Policy" in message.text else None)
     page.goto(french_site.base + "/signin")
     assert _lang(page) == "fr" and page.get_by_label("Courriel").is_visible()
-    _sign_in(page, french_site, email, button="Se connecter")
+    sign_in(page, french_site.base, email, button="Se connecter")
     assert page.url.endswith("/chat") and _lang(page) == "fr"
     assert _stored_language(email) is None  # nothing chosen yet: the browser's language
 
@@ -163,7 +152,7 @@ def test_partner_sees_french_pages_and_a_french_widget(french_site: FrenchSite,
     # Another browser, in English: the account's choice wins.
     other = browser.new_context(locale="en-CA")
     page = other.new_page()
-    _sign_in(page, french_site, email)
+    sign_in(page, french_site.base, email)
     assert page.url.endswith("/chat") and _lang(page) == "fr"
     assert page.get_by_role("heading", name="Recommander un défenseur").is_visible()
     page.locator("#chat-status").filter(has_text=unreachable).wait_for(timeout=TIMEOUT_MS)

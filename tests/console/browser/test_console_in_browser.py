@@ -11,7 +11,7 @@ import pyotp
 import pytest
 
 from bot.store import case_events, get_case, spaces_used
-from tests.console.browser.conftest import PASSWORD, Stack
+from tests.console.browser.conftest import Stack, sign_in
 from tests.e2e.referrals import REFERRALS
 from tests.e2e.referrals_fr import REFERRALS_FR
 
@@ -20,16 +20,6 @@ pytestmark = pytest.mark.e2e
 REFERENCE = re.compile(r"\bHRD-\d{4}-\d{5}\b")
 TURN_TIMEOUT_MS = 120_000
 XSS = "<img src=x onerror=\"alert('xss')\"><script>alert('xss2')</script> & \"quotes\""
-
-
-def sign_in(page, base: str, email: str, code: str = "") -> None:
-    page.goto(base + "/signin")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    if code:
-        page.fill("#code", code)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def wait_connected(page) -> None:
@@ -116,11 +106,7 @@ def test_french_partner_completes_a_referral_in_the_widget(stack: Stack, browser
     referral = REFERRALS_FR[1]
     context = browser.new_context(locale="fr-CA", viewport={"width": 412, "height": 915})
     page = context.new_page()
-    page.goto(stack.console + "/signin")
-    page.fill("#email", "intervenant@unhcr.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    sign_in(page, stack.console, "intervenant@unhcr.org", button="Se connecter")
     assert page.url.endswith("/chat") and page.locator("html").get_attribute("lang") == "fr"
     wait_connected(page)
     say(page, referral.opener)
