@@ -47,12 +47,15 @@ def rasa_executable() -> str:
 
 
 def run_cv(out_dir: Path, folds: int, nlu: str, config: str) -> int:
+    """Rasa's cross-validation; the right predictions are written too
+    (intent_successes.json), which bench/nlu_cv_languages.py splits by language."""
     cmd = [
         rasa_executable(), "test", "nlu",
         "--nlu", nlu,
         "--cross-validation", "--folds", str(folds),
         "--config", config,
         "--out", str(out_dir),
+        "--successes",
         "--no-plot",
     ]
     env = dict(os.environ)

@@ -10,23 +10,21 @@ Exit status: 0 if both macro F1 >= threshold (default 0.95), 1 if either is belo
 2 if Rasa failed.
 
     .venv/bin/python bench/nlu_cv_languages.py [--folds 3] [--threshold 0.95] [--keep DIR]
+    .venv/bin/python bench/nlu_cv_languages.py --report-only DIR   (reports of bench/nlu_cv.py)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
+from nlu_cv import REPO, run_cv  # bench/ is on sys.path when this runs as a script
 
-REPO = Path(__file__).resolve().parent.parent
 NLU_DIR = REPO / "data" / "nlu"
 LANGUAGES = ("en", "fr")
 
@@ -46,23 +44,6 @@ def example_languages() -> dict[tuple[str, str], str]:
                 if intent and text.startswith("- "):
                     languages.setdefault((text[2:].strip(), intent), language_of(path))
     return languages
-
-
-def run_cv(out_dir: Path, folds: int, config: Path) -> int:
-    rasa = Path(sys.executable).with_name("rasa")
-    cmd = [str(rasa if rasa.exists() else "rasa"), "test", "nlu", "--nlu", str(NLU_DIR),
-           "--cross-validation", "--folds", str(folds), "--config", str(config),
-           "--out", str(out_dir), "--successes", "--no-plot"]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore",
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"}
-    print("running:", " ".join(cmd), flush=True)
-    start = time.time()
-    proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
-    print(f"rasa finished in {time.time() - start:.0f}s (exit {proc.returncode})", flush=True)
-    if proc.returncode != 0:
-        print("\n".join(proc.stdout.splitlines()[-40:]))
-    return proc.returncode
 
 
 def f1_by_intent(pairs: list[tuple[str, str]]) -> dict[str, tuple[int, float]]:
@@ -121,11 +102,14 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.95)
     parser.add_argument("--keep", type=Path, default=None, help="keep Rasa's reports here")
+    parser.add_argument("--report-only", type=Path, metavar="DIR",
+                        help="only split reports already written in DIR (by bench/nlu_cv.py)")
     args = parser.parse_args()
+    if args.report_only:
+        return report(args.report_only, args.threshold)
     with tempfile.TemporaryDirectory(prefix="nlu_cv_lang_") as tmp:
-        workdir = Path(tmp)
-        out_dir = args.keep or workdir / "results"
-        if run_cv(out_dir, args.folds, REPO / "config.yml") != 0:
+        out_dir = args.keep or Path(tmp)
+        if run_cv(out_dir, args.folds, str(NLU_DIR), str(REPO / "config.yml")) != 0:
             return 2
         return report(out_dir, args.threshold)
 

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = (
-    "training_time.py",
-    "turn_latency.py",
-    "nlu_cv.py",
-    "nlu_cv_languages.py",
-    "store_bench.py",
-)
 
 
 def main() -> int:
-    failed = 0
-    for script in SCRIPTS:
-        path = BENCH / script
-        if not path.exists():
-            continue
-        print(f"== {script}", flush=True)
-        failed |= subprocess.run([sys.executable, str(path)], cwd=BENCH.parent).returncode
+    with tempfile.TemporaryDirectory(prefix="bench_cv_") as reports:
+        # One cross-validation run: the per-language figures split the same reports.
+        runs = (
+            ["training_time.py"],
+            ["turn_latency.py"],
+            ["nlu_cv.py", "--keep", reports],
+            ["nlu_cv_languages.py", "--report-only", reports],
+            ["store_bench.py"],
+        )
+        failed = 0
+        for script, *args in runs:
+            print(f"== {script} {' '.join(args)}".rstrip(), flush=True)
+            failed |= subprocess.run([sys.executable, str(BENCH / script), *args],
+                                     cwd=BENCH.parent).returncode
     return 1 if failed else 0
 
 
