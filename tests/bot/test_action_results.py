@@ -1,0 +1,91 @@
+"""Action server responses are still validated once the validator is built only once
+(bot/action_results.py): a malformed response is rejected, over a real HTTP round trip."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import action_results
+from bot.store.lock_store import ConfiguredLockStore
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+slots:
+  country_of_origin:
+    type: text
+    mappings: [{type: custom}]
+actions: [action_check]
+""")
+
+MALFORMED = (
+    {"events": {"event": "slot"}},                      # events not a list
+    {"events": [{"name": "country_of_origin"}]},        # an event without its type
+    {"events": [], "responses": "Thank you"},           # responses not a list
+)
+
+
+@pytest.fixture
+async def action_server() -> AsyncIterator[tuple[EndpointConfig, list[Any]]]:
+    """A fake action server answering each call with the next queued body."""
+    queued: list[Any] = []
+
+    async def webhook(_request: web.Request) -> web.Response:
+        return web.json_response(queued.pop(0))
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield EndpointConfig(f"http://127.0.0.1:{port}/webhook"), queued
+    finally:
+        await runner.cleanup()
+
+
+async def run_action(endpoint: EndpointConfig) -> list[Any]:
+    tracker = DialogueStateTracker.from_events("validation-test", [], DOMAIN.slots)
+    return await RemoteAction("action_check", endpoint).run(
+        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses),
+        tracker, DOMAIN,
+    )
+
+
+def test_the_rasa_server_uses_the_validator_built_once() -> None:
+    ConfiguredLockStore()  # what Rasa builds at start from endpoints.yml
+    assert RemoteAction._validate_action_result is action_results.validate_action_result
+
+
+@pytest.mark.parametrize("body", MALFORMED)
+async def test_malformed_action_response_is_rejected(
+    action_server: tuple[EndpointConfig, list[Any]], body: Any
+) -> None:
+    action_results.install()
+    endpoint, queued = action_server
+    queued.append(body)
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        await run_action(endpoint)
+
+
+async def test_valid_action_response_is_applied(
+    action_server: tuple[EndpointConfig, list[Any]]
+) -> None:
+    action_results.install()
+    endpoint, queued = action_server
+    queued.append({"events": [{"event": "slot", "name": "country_of_origin", "value": "UG"}],
+                   "responses": []})
+    assert await run_action(endpoint) == [SlotSet("country_of_origin", "UG")]
