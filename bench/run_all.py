@@ -16,6 +16,7 @@ def main() -> int:
         runs = (
             ["training_time.py"],
             ["turn_latency.py"],
+            ["side_by_side.py"],
             ["nlu_cv.py", "--keep", reports],
             ["nlu_cv_languages.py", "--report-only", reports],
             ["store_bench.py"],

@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from bot.store import crypto, db
 from bot.store.labels import tracker_label
 from bot.store.models import Base, TrackerEvent
+from bot.store.tracker_cache import TrackerCache
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self.engine = db.engine()
         self.sessionmaker = db.session_factory()
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
+        self._cache = TrackerCache()  # decrypts only the events added since the last turn
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
@@ -69,13 +71,12 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
+        if not self.domain:
+            return None
         label = tracker_label(sender_id)
         with self.session_scope() as session:
-            rows = self._event_query(
-                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
-            ).all()
-            events = [crypto.decrypt_json(row.data, label) for row in rows]
-        if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        return None
-
+            return self._cache.retrieve(
+                session, sender_id, fetch_events_from_all_sessions, self.domain,
+                load_rows=self._event_query(session, sender_id, fetch_events_from_all_sessions).all,
+                decrypt=lambda row: crypto.decrypt_json(row.data, label),
+            )

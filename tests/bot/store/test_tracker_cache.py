@@ -1,0 +1,121 @@
+"""The tracker cache (bot/store/tracker_cache.py) never serves a stale conversation: each
+store instance stands for one Rasa process with its own cache, all on one database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.store import db
+
+from .conftest import StoreEnv, new_id
+from .test_tracker_store import DOMAIN, conversation
+
+CONFIG = EndpointConfig(type="bot.store.tracker_store.EncryptedSQLTrackerStore")
+
+
+def rasa_process() -> TrackerStore:
+    """A tracker store as one more Rasa process would build it."""
+    return TrackerStore.create(CONFIG, DOMAIN)
+
+
+def texts(tracker: DialogueStateTracker | None) -> list[str]:
+    assert tracker is not None
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def said(text: str) -> UserUttered:
+    return UserUttered(text, {"name": "inform", "confidence": 1.0})
+
+
+async def test_a_turn_saved_by_another_process_is_seen(store: StoreEnv) -> None:
+    first, second = rasa_process(), rasa_process()
+    sender = new_id("conv")
+    await first.save(conversation(sender, "hello", "first value"))
+    assert texts(await first.retrieve(sender)) == ["hello"]  # now in the first one's cache
+
+    tracker = await second.retrieve(sender)
+    tracker.update(said("from the other process"))
+    tracker.update(SlotSet("threat_description", "second value"))
+    await second.save(tracker)
+
+    seen = await first.retrieve(sender)
+    assert texts(seen) == ["hello", "from the other process"]
+    assert seen.get_slot("threat_description") == "second value"
+    assert texts(await first.retrieve_full_tracker(sender)) == ["hello", "from the other process"]
+
+
+async def test_rows_replaced_or_deleted_by_another_process_are_seen(store: StoreEnv) -> None:
+    cached, other = rasa_process(), rasa_process()
+    sender = new_id("conv")
+    tracker = conversation(sender, "first", "a")
+    tracker.update(said("second"))
+    await cached.save(tracker)
+    assert texts(await cached.retrieve(sender)) == ["first", "second"]
+
+    # The last event replaced by another one: same count, higher id.
+    with db.engine().begin() as connection:
+        last = connection.execute(sa.text(
+            "SELECT max(id) FROM tracker_events WHERE sender_id = :s"), {"s": sender}).scalar()
+        connection.execute(sa.text("DELETE FROM tracker_events WHERE id = :i"), {"i": last})
+    replaced = await other.retrieve(sender)
+    replaced.update(said("replacement"))
+    await other.save(replaced)
+    assert texts(await cached.retrieve(sender)) == ["first", "replacement"]
+
+    # The whole conversation purged.
+    with db.engine().begin() as connection:
+        connection.execute(sa.text("DELETE FROM tracker_events WHERE sender_id = :s"),
+                           {"s": sender})
+    assert await cached.retrieve(sender) is None
+
+
+async def test_a_new_session_from_another_process_starts_the_tracker_afresh(
+    store: StoreEnv,
+) -> None:
+    cached, other = rasa_process(), rasa_process()
+    sender = new_id("conv")
+    await cached.save(conversation(sender, "first session", "a"))
+    assert texts(await cached.retrieve(sender)) == ["first session"]
+
+    tracker = await other.retrieve_full_tracker(sender)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted(timestamp=tracker.events[-1].timestamp + 1))
+    tracker.update(UserUttered("second session", {"name": "inform", "confidence": 1.0},
+                               timestamp=tracker.events[-1].timestamp + 2))
+    await other.save(tracker)
+    assert texts(await cached.retrieve(sender)) == ["second session"]
+    assert texts(await cached.retrieve_full_tracker(sender)) == ["first session",
+                                                                 "second session"]
+
+
+async def test_changes_not_saved_never_reach_the_next_turn(store: StoreEnv) -> None:
+    tracker_store = rasa_process()
+    sender = new_id("conv")
+    await tracker_store.save(conversation(sender, "hello", "kept"))
+    failed_turn = await tracker_store.retrieve(sender)
+    failed_turn.update(said("never saved"))
+    failed_turn.update(SlotSet("threat_description", "never saved"))
+
+    again = await tracker_store.retrieve(sender)
+    assert texts(again) == ["hello"]
+    assert again.get_slot("threat_description") == "kept"
+
+
+async def test_turn_by_turn_tracker_equals_a_fresh_load(store: StoreEnv) -> None:
+    cached = rasa_process()
+    sender = new_id("conv")
+    await cached.save(conversation(sender, "turn 0", "v0"))
+    for turn in range(1, 6):
+        tracker = await cached.retrieve(sender)
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(said(f"turn {turn}"))
+        tracker.update(SlotSet("threat_description", f"v{turn}"))
+        await cached.save(tracker)
+    served, fresh = await cached.retrieve(sender), await rasa_process().retrieve(sender)
+    assert served.current_state() == fresh.current_state()
+    assert served.get_slot("threat_description") == "v5"
+    assert texts(served) == [f"turn {n}" for n in range(6)]
