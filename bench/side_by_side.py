@@ -13,9 +13,11 @@ work cannot score.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -23,8 +25,9 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,7 +63,6 @@ class Bot:
     name: str
     say: Say
     pids: Callable[[], list[int]]
-    stop: Callable[[], None]
     timings: dict[str, list[float]] = field(default_factory=dict)
     elapsed: dict[str, float] = field(default_factory=dict)
 
@@ -81,6 +83,46 @@ def start_ours(workdir: Path) -> tuple[Assistant, str]:
     env = production_env(workdir / "data")
     token = new_token("--role", "partner", "--org", "unhcr", "bench@unhcr.org", env=env)
     return Assistant(workdir=workdir, env=env).start(credentials="credentials.yml"), token
+
+
+@contextmanager
+def production_database() -> Iterator[str]:
+    """A fresh PostgreSQL database on this machine's server, dropped afterwards."""
+    import psycopg2
+
+    name = f"hrd_bench_{secrets.token_hex(6)}"
+
+    def admin(sql: str) -> None:
+        connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connection.close()
+
+    admin(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def start_production(
+    workdir: Path, database_url: str, processes: int
+) -> tuple[list[Assistant], str]:
+    """The production set-up on this machine: PostgreSQL, the Redis lock store, and several
+    Rasa servers (each with its action server) on one database and one data key."""
+    env = production_env(workdir / "prod-data", DATABASE_URL=database_url,
+                         REDIS_URL="redis://127.0.0.1:6379/1")
+    token = new_token("--role", "partner", "--org", "unhcr", "bench@unhcr.org", env=env)
+    servers = []
+    for index in range(processes):
+        (workdir / f"prod{index}").mkdir()
+        servers.append(Assistant(workdir=workdir / f"prod{index}", env=env))
+    for server in servers:  # one at a time: two starting together would fight for 2 cores
+        server.start(credentials="credentials.yml")
+    return servers, token
 
 
 def start_bare(workdir: Path) -> tuple[subprocess.Popen, str]:
@@ -178,7 +220,8 @@ def run_phase(bot: Bot, run: Callable[..., list[float]], phase: str, count: int,
     bot.timings[phase] = [t for timings in runs for t in timings]
 
 
-def check_saved_once(data_dir: Path, saved: dict[str, str | None]) -> list[str]:
+def check_saved_once(data_dir: Path, saved: dict[str, str | None],
+                     database_url: str | None = None) -> list[str]:
     """Every intake's case is in the store exactly once, under the reference it was given."""
     import sqlalchemy as sa
 
@@ -186,10 +229,13 @@ def check_saved_once(data_dir: Path, saved: dict[str, str | None]) -> list[str]:
     from bot.store.models import Case
 
     problems = [f"{sender}: no reference in the reply" for sender, ref in saved.items() if not ref]
-    with reading_store(data_dir), session_scope() as session:
-        rows = session.execute(
-            sa.select(Case.sender_id, Case.reference).where(Case.sender_id.in_(list(saved)))
-        ).all()
+    with reading_store(data_dir):
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url  # reading_store puts it back
+        with session_scope() as session:
+            rows = session.execute(
+                sa.select(Case.sender_id, Case.reference).where(Case.sender_id.in_(list(saved)))
+            ).all()
     stored: dict[str, list[str]] = {}
     for sender, reference in rows:
         stored.setdefault(sender, []).append(reference)
@@ -206,31 +252,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def table(bare: Bot, ours: Bot, concurrency: int, memory: dict[str, float],
-          saved: str) -> str:
+def table(bots: list[Bot], concurrency: int, memory: dict[str, float],
+          saved: dict[str, str]) -> str:
+    bare, others = bots[0], bots[1:]
+
     def p50_95(bot: Bot, phase: str) -> tuple[float, float]:
         return statistics.median(bot.timings[phase]), percentile(bot.timings[phase], 0.95)
 
-    def rate(bot: Bot, phase: str) -> float:
-        return len(bot.timings[phase]) / bot.elapsed[phase]
+    def rate(bot: Bot) -> float:
+        return len(bot.timings["n"]) / bot.elapsed["n"]
 
-    rows = []
+    def row(label: str, cell: Callable[[Bot], str], ratio: Callable[[Bot], str]) -> list[str]:
+        cells = [label, cell(bare)]
+        for bot in others:
+            cells += [cell(bot), ratio(bot)]
+        return cells
+
+    rows = [row("", lambda b: b.name, lambda b: f"{b.name} / {bare.name}")]
     for phase, label in (("1", "p50 / p95 per turn, 1 conversation"),
                          ("n", f"p50 / p95 per turn, {concurrency} concurrent")):
-        (b50, b95), (o50, o95) = p50_95(bare, phase), p50_95(ours, phase)
-        rows.append((label, f"{b50:.0f} / {b95:.0f} ms", f"{o50:.0f} / {o95:.0f} ms",
-                     f"{o50 / b50:.2f} / {o95 / b95:.2f}"))
-    rb, ro = rate(bare, "n"), rate(ours, "n")
-    rows.append((f"turns/s, {concurrency} concurrent", f"{rb:.1f}", f"{ro:.1f}",
-                 f"{ro / rb:.2f}"))
-    mb, mo = memory[bare.name], memory[ours.name]
-    rows.append(("peak resident memory, all processes", f"{mb / 1024:.2f} GB",
-                 f"{mo / 1024:.2f} GB", f"{mo / mb:.2f}"))
-    rows.append(("cases saved exactly once", "-", saved, ""))
-    header = ("", "bare Rasa bot", "ours", "ours / bare")
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(4)]
+        rows.append(row(
+            label, lambda b, ph=phase: "{:.0f} / {:.0f} ms".format(*p50_95(b, ph)),
+            lambda b, ph=phase: "{:.2f} / {:.2f}".format(
+                *(o / r for o, r in zip(p50_95(b, ph), p50_95(bare, ph), strict=True)))))
+    rows.append(row(f"turns/s, {concurrency} concurrent", lambda b: f"{rate(b):.1f}",
+                    lambda b: f"{rate(b) / rate(bare):.2f}"))
+    rows.append(row("peak resident memory, all processes",
+                    lambda b: f"{memory[b.name] / 1024:.2f} GB",
+                    lambda b: f"{memory[b.name] / memory[bare.name]:.2f}"))
+    rows.append(row("cases saved exactly once", lambda b: saved.get(b.name, "-"), lambda b: ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-             for r in (header, *rows)]
+             for r in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
 
@@ -240,58 +293,84 @@ def main() -> int:
     parser.add_argument("--sequential", type=int, default=2,
                         help="whole conversations one at a time (default 2)")
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--production", type=int, default=0, metavar="N",
+                        help="also the production set-up: PostgreSQL, Redis lock store and N "
+                             "Rasa servers, each turn sent to the next server")
     parser.add_argument("--profile", type=Path,
                         help="py-spy record our Rasa server during the concurrent phase "
                              "into this file (speedscope JSON)")
     args = parser.parse_args()
 
-    saved: dict[str, str | None] = {}
-    with tempfile.TemporaryDirectory(prefix="bench_sbs_") as tmp:
+    saved: dict[str, dict[str, str | None]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench_sbs_") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         bare_process, bare_base = start_bare(workdir)
-        try:
-            assistant, token = start_ours(workdir)
-        except BaseException:
-            stop_processes(bare_process)
-            raise
-        bare = Bot("bare", lambda s, m: post_json(f"{bare_base}/webhooks/rest/webhook",
-                                                  {"sender": s, "message": m}),
-                   lambda: descendants(bare_process.pid), lambda: stop_processes(bare_process))
-        ours = Bot("ours", lambda s, m: post_json(assistant.base + PARTNER_WEBHOOK,
-                                                  {"sender": s, "message": m},
-                                                  {"Authorization": f"Bearer {token}"}),
-                   lambda: [p for proc in assistant.processes for p in descendants(proc.pid)],
-                   assistant.stop)
-        runs = {bare.name: bare_conversation, ours.name: our_intake}
-        try:
-            for bot in (bare, ours):  # warm-up: first-turn model loading and connections
-                runs[bot.name](bot.say, 0, {})
-            for phase, count, concurrency in (("1", args.sequential, 1),
-                                              ("n", args.concurrency, args.concurrency)):
-                for bot in (bare, ours):
-                    profiler = None
-                    if args.profile and bot is ours and phase == "n":
-                        profiler = subprocess.Popen(
-                            [str(VENV_BIN / "py-spy"), "record", "--format", "speedscope",
-                             "-o", str(args.profile), "--pid", str(assistant.processes[1].pid)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    run_phase(bot, runs[bot.name], phase, count, concurrency,
-                              saved if bot is ours else {})
-                    if profiler:
-                        profiler.send_signal(2)  # SIGINT: py-spy writes its file and exits
-                        profiler.wait(timeout=120)
-            memory = {bot.name: peak_rss_mb(bot.pids()) for bot in (bare, ours)}
-        finally:
-            bare.stop()
-            ours.stop()
-        problems = check_saved_once(workdir / "data", saved)
+        stack.callback(stop_processes, bare_process)
+        assistant, token = start_ours(workdir)
+        stack.callback(assistant.stop)
+        bots = [
+            Bot("bare", lambda s, m: post_json(f"{bare_base}/webhooks/rest/webhook",
+                                               {"sender": s, "message": m}),
+                lambda: descendants(bare_process.pid)),
+            Bot("ours", lambda s, m: post_json(assistant.base + PARTNER_WEBHOOK,
+                                               {"sender": s, "message": m},
+                                               {"Authorization": f"Bearer {token}"}),
+                lambda: [p for proc in assistant.processes for p in descendants(proc.pid)]),
+        ]
+        stores = {"ours": (workdir / "data", None)}
+        if args.production:
+            database_url = stack.enter_context(production_database())
+            servers, prod_token = start_production(workdir, database_url, args.production)
+            for server in servers:
+                stack.callback(server.stop)
+            bots.append(Bot("production", round_robin(servers, prod_token),
+                            lambda: [p for server in servers for proc in server.processes
+                                     for p in descendants(proc.pid)]))
+            stores["production"] = (workdir / "prod-data", database_url)
+        for bot in bots:  # warm-up: first-turn model loading and connections
+            conversation_of(bot)(bot.say, 0, {})
+        for phase, count, concurrency in (("1", args.sequential, 1),
+                                          ("n", args.concurrency, args.concurrency)):
+            for bot in bots:
+                profiler = None
+                if args.profile and bot.name == "ours" and phase == "n":
+                    profiler = subprocess.Popen(
+                        [str(VENV_BIN / "py-spy"), "record", "--format", "speedscope",
+                         "-o", str(args.profile), "--pid", str(assistant.processes[1].pid)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                run_phase(bot, conversation_of(bot), phase, count, concurrency,
+                          saved.setdefault(bot.name, {}))
+                if profiler:
+                    profiler.send_signal(2)  # SIGINT: py-spy writes its file and exits
+                    profiler.wait(timeout=120)
+        memory = {bot.name: peak_rss_mb(bot.pids()) for bot in bots}
+        stack.close()
+        problems = [p for name, (data_dir, url) in stores.items()
+                    for p in check_saved_once(data_dir, saved[name], url)]
     print(f"Whole conversations, 1 at a time ({args.sequential} each) and {args.concurrency} "
           f"at once; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
-    print(table(bare, ours, args.concurrency, memory,
-                f"{len(saved) - len(problems)}/{len(saved)}"))
+    counts = {name: f"{len(saved[name]) - sum(p.startswith(tuple(saved[name])) for p in problems)}"
+                    f"/{len(saved[name])}" for name in stores}
+    print(table(bots, args.concurrency, memory, counts))
     for problem in problems:
         print(f"NOT SAVED EXACTLY ONCE: {problem}")
     return 1 if problems else 0
+
+
+def conversation_of(bot: Bot) -> Callable[..., list[float]]:
+    return bare_conversation if bot.name == "bare" else our_intake
+
+
+def round_robin(servers: list[Assistant], token: str) -> Say:
+    """Each turn to the next server, so that a conversation moves between processes."""
+    turn = itertools.count()
+
+    def say(sender: str, message: str) -> list[dict[str, Any]]:
+        server = servers[next(turn) % len(servers)]
+        return post_json(server.base + PARTNER_WEBHOOK, {"sender": sender, "message": message},
+                         {"Authorization": f"Bearer {token}"})
+
+    return say
 
 
 if __name__ == "__main__":

@@ -47,15 +47,15 @@ class _Entry:
 
 
 def stamp_of(session: Session, sender_id: str) -> Stamp:
-    count, first, last = session.execute(
+    """One round trip: the aggregate and the last row's ciphertext."""
+    mine = TrackerEvent.sender_id == sender_id
+    last_id = sa.select(sa.func.max(TrackerEvent.id)).where(mine).scalar_subquery()
+    last_data = sa.select(TrackerEvent.data).where(TrackerEvent.id == last_id).scalar_subquery()
+    count, first, last, data = session.execute(
         sa.select(sa.func.count(TrackerEvent.id), sa.func.min(TrackerEvent.id),
-                  sa.func.max(TrackerEvent.id))
-        .where(TrackerEvent.sender_id == sender_id)
+                  sa.func.max(TrackerEvent.id), last_data).where(mine)
     ).one()
-    if not count:
-        return 0, 0, 0, b""
-    data = session.execute(sa.select(TrackerEvent.data).where(TrackerEvent.id == last)).scalar()
-    return int(count), int(first), int(last), bytes(data or b"")
+    return int(count), int(first or 0), int(last or 0), bytes(data or b"")
 
 
 def clone(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -99,9 +99,14 @@ class TrackerCache:
         entry = self._entries.pop(key, None)
         if before[0] == 0:
             return None
-        if entry is not None and entry.domain is domain and before != entry.stamp:
+        if entry is not None and entry.domain is not domain:
+            entry = None  # a new model: slots may differ
+        if entry is not None and entry.stamp == before:
+            self._keep(key, entry)  # nothing read but the stamp
+            return clone(entry.tracker)
+        if entry is not None:
             entry = self._extended(session, sender_id, all_sessions, entry, before, decrypt)
-        if entry is None or entry.domain is not domain or entry.stamp != before:
+        if entry is None:
             rows = load_rows()
             if not rows:
                 return None
@@ -111,10 +116,13 @@ class TrackerCache:
             entry = _Entry(before, domain, _session_start(rows), tracker)
         # Cached only if nothing was written or deleted while it was read.
         if stamp_of(session, sender_id) == before:
-            self._entries[key] = entry
-            while len(self._entries) > self.max_conversations:
-                self._entries.popitem(last=False)
+            self._keep(key, entry)
         return clone(entry.tracker)
+
+    def _keep(self, key: tuple[str, bool], entry: _Entry) -> None:
+        self._entries[key] = entry
+        while len(self._entries) > self.max_conversations:
+            self._entries.popitem(last=False)
 
     def _extended(
         self,

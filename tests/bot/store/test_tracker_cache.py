@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
@@ -119,3 +120,18 @@ async def test_turn_by_turn_tracker_equals_a_fresh_load(store: StoreEnv) -> None
     assert served.current_state() == fresh.current_state()
     assert served.get_slot("threat_description") == "v5"
     assert texts(served) == [f"turn {n}" for n in range(6)]
+
+
+async def test_a_new_model_rebuilds_the_tracker_with_its_slots(store: StoreEnv) -> None:
+    tracker_store = rasa_process()
+    sender = new_id("conv")
+    await tracker_store.save(conversation(sender, "hello", "kept"))
+    assert "language" not in (await tracker_store.retrieve(sender)).slots
+    tracker_store.domain = DOMAIN.merge(Domain.from_yaml("""
+version: "3.1"
+slots:
+  language:
+    type: text
+    mappings: [{type: custom}]
+"""))
+    assert "language" in (await tracker_store.retrieve(sender)).slots
