@@ -88,24 +88,14 @@ def start_ours(workdir: Path) -> tuple[Assistant, str]:
 @contextmanager
 def production_database() -> Iterator[str]:
     """A fresh PostgreSQL database on this machine's server, dropped afterwards."""
-    import psycopg2
+    from store_bench import _admin
 
     name = f"hrd_bench_{secrets.token_hex(6)}"
-
-    def admin(sql: str) -> None:
-        connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            connection.close()
-
-    admin(f"CREATE DATABASE {name}")
+    _admin("127.0.0.1", f"CREATE DATABASE {name}")
     try:
         yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     finally:
-        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _admin("127.0.0.1", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def start_production(
