@@ -334,7 +334,7 @@ def main() -> int:
                     profiler.send_signal(2)  # SIGINT: py-spy writes its file and exits
                     profiler.wait(timeout=120)
         memory = {bot.name: peak_rss_mb(bot.pids()) for bot in bots}
-        stack.close()
+        # Before the stack stops the servers and drops the production database.
         problems = [p for name, (data_dir, url) in stores.items()
                     for p in check_saved_once(data_dir, saved[name], url)]
     print(f"Whole conversations, 1 at a time ({args.sequential} each) and {args.concurrency} "
