@@ -29,6 +29,8 @@ slots:
 actions: [action_check]
 """)
 
+RASA_VALIDATION = RemoteAction._validate_action_result
+
 MALFORMED = (
     {"events": {"event": "slot"}},                      # events not a list
     {"events": [{"name": "country_of_origin"}]},        # an event without its type
@@ -65,7 +67,8 @@ async def run_action(endpoint: EndpointConfig) -> list[Any]:
     )
 
 
-def test_the_rasa_server_uses_the_validator_built_once() -> None:
+def test_the_rasa_server_uses_the_validator_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RASA_VALIDATION)
     ConfiguredLockStore()  # what Rasa builds at start from endpoints.yml
     assert RemoteAction._validate_action_result is action_results.validate_action_result
 
