@@ -283,9 +283,9 @@ def main() -> int:
     parser.add_argument("--sequential", type=int, default=2,
                         help="whole conversations one at a time (default 2)")
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--production", type=int, default=0, metavar="N",
-                        help="also the production set-up: PostgreSQL, Redis lock store and N "
-                             "Rasa servers, each turn sent to the next server")
+    parser.add_argument("--production", type=int, default=2, metavar="N",
+                        help="the production set-up beside: PostgreSQL, Redis lock store and N "
+                             "Rasa servers, each turn sent to the next server (0: none)")
     parser.add_argument("--profile", type=Path,
                         help="py-spy record our Rasa server during the concurrent phase "
                              "into this file (speedscope JSON)")
