@@ -8,9 +8,10 @@ values where the value is a code:
   joined by / - _ .) -> a synthetic one (REF-0001, ...), wherever it appears;
 - the threat description -> a neutral sentence (a threat, no facts); so is any long
   "inform" turn outside a question (the form was not running: nothing says what it is);
-- places (country names, demonyms, cities the intake lexicon knows) -> the canonical name
-  or demonym of the same country, so the turn still normalizes to the same ISO code; if it
-  would not, the turn becomes a plain "from X" / "now in X" answer;
+- places (country names and cities the intake lexicon knows) -> the canonical name of the
+  same country, so the turn still normalizes to the same ISO code; if it would not, the
+  turn becomes a plain "from X" / "now in X" answer. Demonyms ("Ugandan") stay: they say
+  no more than the stored code, which the stand-ins keep anyway;
 - words that look like names (capitalized, and in no lexicon or training data), e-mail
   addresses, links and long digit runs (phone, ID numbers) -> neutral stand-ins.
 
@@ -133,17 +134,10 @@ def _replace_all(text: str, replacements: Mapping[str, str]) -> str:
 def _replace_places(text: str, language: str) -> str:
     tokens = tokenize(text)
     for mention in reversed(find_mentions(text, tokens)):
-        start, end = tokens[mention.start].start, tokens[mention.end - 1].end
-        text = text[:start] + _place_standin(mention.code, mention.kind, language) + text[end:]
+        if mention.kind != "demonym":
+            start, end = tokens[mention.start].start, tokens[mention.end - 1].end
+            text = text[:start] + country_name(mention.code, language) + text[end:]
     return text
-
-
-def _place_standin(code: str, kind: str, language: str) -> str:
-    if kind == "demonym":
-        demonyms = (LEXICON.get("countries", {}).get("demonyms") or {}).get(code) or []
-        if demonyms:
-            return str(demonyms[0]).capitalize()
-    return country_name(code, language)
 
 
 def _replace_names(text: str) -> str:

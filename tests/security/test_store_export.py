@@ -8,16 +8,19 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from bot.console.story_export import story_steps, story_yaml
+from bot.console.story_pseudonyms import THREAT_STANDIN
 from bot.console.transcripts import sender_events
 from bot.intake.normalize import parse_answer
 from bot.store import get_case
 from bot.store.db import session_scope
 from bot.store.models import Case
+from tests.e2e.referrals import REFERRALS
 from tests.support.servers import (
     MODEL,
     ROOT,
@@ -27,30 +30,15 @@ from tests.support.servers import (
     reading_store,
 )
 
-pytestmark = pytest.mark.e2e
-
 THREAT = ("men from the Bindura mine found Tendai Moyo's address, beat her brother and "
           "said she is next")
-TURNS = (
-    "hi, I need to submit a referral",
-    "our file number is FLD-ZW-0412",
-    "she agreed",
-    "she is Zimbabwean",
-    "she is hiding in Johannesburg now",
-    "she organises villagers against a mining company taking their land",
-    "private security guards working for the mine",
-    "yes",
-    "she lodged an asylum claim in March, still pending",
-    "not safe",
-    "yes",
-    THREAT,
-    "she's on her own",
-    "none of these",
-    "she has a heart condition that needs treatment",
-    "no",
-    "absolutely",
-    "yes",  # the summary is right
-)
+# The land defender of the e2e referrals, with a reference, a demonym, a city and names
+# of her own in the threat.
+_ANSWERS = {0: "our file number is FLD-ZW-0412", 2: "she is Zimbabwean",
+            3: "she is hiding in Johannesburg now", 10: THREAT}
+TURNS = ("hi, I need to submit a referral",
+         *(_ANSWERS.get(i, a) for i, a in enumerate(REFERRALS[1].answers)),
+         "yes")  # the summary is right
 ORIGINALS = ("FLD-ZW-0412", "0412", "Tendai", "Moyo", "Bindura", "Johannesburg",
              "beat her brother", THREAT)
 
@@ -72,6 +60,7 @@ def conversation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         yield sender, workdir
 
 
+@pytest.mark.e2e
 def test_exported_story_is_pseudonymized_and_passes_rasa_test_core(
     conversation: tuple[str, Path]
 ) -> None:
@@ -104,3 +93,37 @@ def test_exported_story_is_pseudonymized_and_passes_rasa_test_core(
         cwd=ROOT, env=assistant_env(workdir / "unused"), capture_output=True, text=True,
         timeout=600)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+
+
+def _user(text: str, intent: str = "inform") -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def _slot(name: str, value: Any) -> dict[str, Any]:
+    return {"event": "slot", "name": name, "value": value}
+
+
+def test_french_conversation_stand_ins() -> None:
+    events = [
+        _slot("language", "fr"),
+        _user("bonjour je veux référer une défenseure", "start_referral"),
+        _slot("requested_slot", "partner_case_reference"),
+        _user("notre référence est PDEU/UG/77"), _slot("partner_case_reference", "PDEU/UG/77"),
+        _slot("requested_slot", "current_country"),
+        _user("elle vit à Nairobi chez Wanjiru Kamau (wanjiru@mail.ke, +254 712 345678)"),
+        _slot("current_country", "KE"),
+        _slot("requested_slot", "threat_description"),
+        _user("des soldats l'ont battue à Gulu"), _slot("threat_description", "des soldats"),
+        _slot("requested_slot", "family_members"),
+        _user("la référence PDEU/UG/77 est juste, 2 enfants"), _slot("family_members", 2),
+    ]
+    exported = story_yaml("fr", events)
+    for original in ("PDEU", "Nairobi", "Wanjiru", "Kamau", "wanjiru@", "712", "soldats", "Gulu"):
+        assert original not in exported, original
+    users = [s["user"] for s in yaml.safe_load(exported)["stories"][0]["steps"] if "user" in s]
+    assert users[0] == "bonjour je veux référer une défenseure"  # nothing to hide: as typed
+    assert users[1] == "notre référence est REF-0001" and "REF-0001" in users[4]
+    assert parse_answer("current_country", users[2]).value == "KE"
+    assert users[3] == THREAT_STANDIN["fr"]
+    assert parse_answer("family_members", users[4]).value == 2
+    assert story_steps(events, pseudonymize=False)[1]["user"] == "notre référence est PDEU/UG/77"
