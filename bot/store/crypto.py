@@ -5,9 +5,9 @@ Ciphertext layout (bytes), version 1:
     0x01 | len(key id) (1 byte) | key id (ASCII) | nonce (12 bytes) | ciphertext + GCM tag
 
 The header (version and key id) is authenticated together with the caller's associated
-data (e.g. "case:HRD-2026-00001:answers" or "tracker:<sender id>"), so a ciphertext copied
-to another row, or relabelled with another key id, fails to decrypt instead of being read
-in the wrong place.
+data (labels.py: e.g. "case:HRD-2026-00001:org:unhcr:answers" or "tracker:<sender id>"), so
+a ciphertext copied to another row or organization, or relabelled with another key id,
+fails to decrypt instead of being read in the wrong place.
 
 Keys come from HRD_DATA_KEY or, when it is unset, from the key file HRD_KEY_DIR/data.key
 (default HRD_DATA_DIR/keys/, apart from the database in HRD_DATA_DIR/db/; created on first
