@@ -19,7 +19,7 @@ from bot.console.transcripts import sender_events
 from bot.intake.normalize import parse_answer
 from bot.store import get_case
 from bot.store.db import session_scope
-from bot.store.models import Case
+from bot.store.models import Case, TrackerEvent
 from tests.e2e.referrals import REFERRALS
 from tests.support.servers import (
     MODEL,
@@ -71,6 +71,10 @@ def test_exported_story_is_pseudonymized_and_passes_rasa_test_core(
     case = get_case(reference)
     assert case.answers["partner_case_reference"] == "FLD-ZW-0412"  # the intake went through
     assert case.answers["threat_description"] == THREAT
+    with session_scope() as session:  # what the real Rasa server stored in clear
+        clear = session.query(TrackerEvent.intent_name, TrackerEvent.action_name).filter(
+            TrackerEvent.sender_id == sender).all()
+    assert len(clear) > 50 and set(clear) == {(None, None)}
 
     exported = story_yaml("pseudonymized conversation", events)
     for original in ORIGINALS:
