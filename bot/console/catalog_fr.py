@@ -174,6 +174,13 @@ FRENCH: dict[str, str] = {
     "Transcript": "Transcription",
     "Transcript of conversation #{id}": f"Transcription de la conversation nº{NBSP}{{id}}",
     "Export as Rasa test story": "Exporter en scénario de test Rasa (story)",
+    "The story is pseudonymized: references, names, places and threat descriptions are "
+    "replaced by stand-ins. It may still contain personal data: read it before you commit or "
+    "share it. The export is recorded in the audit trail.":
+        f"Le scénario est pseudonymisé{NBSP}: références, noms, lieux et descriptions de "
+        f"menaces sont remplacés par des substituts. Il peut encore contenir des données "
+        f"personnelles{NBSP}: relisez-le avant de le verser dans un dépôt ou de le partager. "
+        f"L'export est consigné dans le journal d'audit.",
     "No messages.": "Aucun message.",
     # Audit trail
     "Show": "Afficher",

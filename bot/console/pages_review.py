@@ -90,7 +90,10 @@ def _story(principal: Principal, conversation_id: int) -> tuple[str, str] | None
     if sender is None:
         return None
     name = f"conversation {conversation_id}"
-    audit(principal.actor, "story_exported", conversation_key(sender))
+    detail = {"format": "rasa_test_story", "pseudonymized": True}
+    for reference in references_of_sender(sender):
+        audit_case(reference, principal.actor, "story_exported", detail)
+    audit(principal.actor, "story_exported", conversation_key(sender), detail)
     return name, story_yaml(name, sender_events(sender))
 
 

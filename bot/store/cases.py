@@ -160,8 +160,8 @@ def _submit_locked(
             counts_against_cap=counts_against_cap(decision),
             policy_version=decision.policy_version, in_country=decision.in_country,
             reasons=list(decision.reasons),
-            answers=crypto.encrypt_json(answers, answers_label(reference)),
-            decision=crypto.encrypt_json(decision_dict, decision_label(reference)),
+            answers=crypto.encrypt_json(answers, answers_label(reference, partner_org)),
+            decision=crypto.encrypt_json(decision_dict, decision_label(reference, partner_org)),
             created_by=created_by,
         )
         session.add(case)
@@ -207,11 +207,12 @@ def _existing_result(intake_id: str) -> SubmitResult | None:
 
 def _result_in(session: Session, intake_id: str) -> SubmitResult | None:
     row = session.execute(
-        sa.select(Case.reference, Case.decision).where(Case.intake_id == intake_id)
+        sa.select(Case.reference, Case.partner_org, Case.decision)
+        .where(Case.intake_id == intake_id)
     ).one_or_none()
     if row is None:
         return None
-    decision = crypto.decrypt_json(row.decision, decision_label(row.reference))
+    decision = crypto.decrypt_json(row.decision, decision_label(row.reference, row.partner_org))
     return SubmitResult(reference=row.reference, decision=decision, created=False)
 
 
@@ -222,31 +223,53 @@ def spaces_used(year: int) -> int:
 
 
 def get_case(reference: str, *, viewed_by: str | None = None) -> CaseRecord | None:
-    """The case with decrypted answers and decision; with viewed_by, the view is audited."""
+    """The case with decrypted answers and decision; with viewed_by, the view is audited.
+    None, as for no case, when the row does not decrypt under its own reference and
+    organization (moved into another organization's view or altered): never shown."""
     with session_scope() as session:
         case = session.execute(
             sa.select(Case).where(Case.reference == reference)
         ).scalar_one_or_none()
         if case is None:
             return None
+        decision = readable_decision(case)
+        try:
+            answers = crypto.decrypt_json(
+                case.answers, answers_label(case.reference, case.partner_org))
+        except crypto.DecryptionError:
+            decision = None
+            _log_unreadable(case)
+        if decision is None:
+            return None
+        record = CaseRecord(**_summary_fields(case, decision), answers=answers,
+                            intake_id=case.intake_id, sender_id=case.sender_id)
         if viewed_by is not None:
             session.add(CaseEvent(case_id=case.id, at=utcnow(), actor=viewed_by,
                                   action="viewed", detail={}))
-        return CaseRecord(
-            **_summary_fields(case),
-            answers=crypto.decrypt_json(case.answers, answers_label(case.reference)),
-            intake_id=case.intake_id,
-            sender_id=case.sender_id,
-        )
+        return record
 
 
-def _summary_fields(case: Case) -> dict[str, Any]:
+def _log_unreadable(case: Case) -> None:
+    logger.error("case %s does not decrypt under its reference and organization "
+                 "(row moved or altered): refused", case.reference)
+
+
+def readable_decision(case: Case) -> dict[str, Any] | None:
+    """The case's decision, or None (logged) when the row does not open as its own."""
+    try:
+        return crypto.decrypt_json(case.decision, decision_label(case.reference, case.partner_org))
+    except crypto.DecryptionError:
+        _log_unreadable(case)
+        return None
+
+
+def _summary_fields(case: Case, decision: dict[str, Any]) -> dict[str, Any]:
     return {
         "reference": case.reference,
         "partner_org": case.partner_org,
         "submitted_at": case.submitted_at,
         "status": case.status,
-        "decision": crypto.decrypt_json(case.decision, decision_label(case.reference)),
+        "decision": decision,
         "in_country": case.in_country,
         "year": case.year,
         "created_by": case.created_by,
@@ -279,7 +302,9 @@ def list_cases(
     if limit is not None:
         query = query.limit(limit)
     with session_scope() as session:
-        return [CaseSummary(**_summary_fields(c)) for c in session.execute(query).scalars()]
+        # A row that does not open as its own organization's is left out (and logged).
+        decisions = ((c, readable_decision(c)) for c in session.execute(query).scalars())
+        return [CaseSummary(**_summary_fields(c, d)) for c, d in decisions if d is not None]
 
 
 def record_event(
