@@ -13,6 +13,7 @@ from bot.rules.engine import (
     counts_against_cap,
     decide,
     explain,
+    explain_case,
     takes_space,
 )
 from bot.rules.messages import outcome_messages, referral_refusal
@@ -42,6 +43,7 @@ __all__ = [
     "counts_against_cap",
     "decide",
     "explain",
+    "explain_case",
     "load_policies",
     "may_refer",
     "ottawa_date",

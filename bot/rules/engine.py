@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from bot.rules.answers import RISK_FACTORS, Answers, parse_answers
-from bot.rules.versions import Policy, policy_on
+from bot.rules.versions import Policy, policy_by_id, policy_on
 
 Eligibility = Literal["eligible", "ineligible", "needs_review"]
 Pathway = Literal["hrd_stream", "urgent_protection", "none"]
@@ -268,6 +268,11 @@ def explain(answers: Mapping[str, Any], policy: Policy) -> list[RuleResult]:
         )
         for rule in RULES.values()
     ]
+
+
+def explain_case(answers: Mapping[str, Any], decision: Mapping[str, Any]) -> list[RuleResult]:
+    """`explain` for a stored case: the version is the one its decision recorded."""
+    return explain(answers, policy_by_id(decision["policy_version"]))
 
 
 def rule_effect(rule_id: str, answers: Mapping[str, Any]) -> Effect | None:

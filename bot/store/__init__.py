@@ -21,6 +21,7 @@ from bot.store.cases import (
     spaces_used,
     submit_case,
     update_status,
+    waitlisted,
     year_capacity,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "spaces_used",
     "submit_case",
     "update_status",
+    "waitlisted",
     "year_capacity",
 ]

@@ -238,6 +238,12 @@ def _open_taking_space(year: int) -> list[sa.sql.ColumnElement[bool]]:
             Case.status.not_in(FREEING_STATUSES)]
 
 
+def waitlisted(capacity: str, eligibility: str, status: str) -> bool:
+    """On the waitlist: over the cap, an outcome that takes spaces, not withdrawn/declined."""
+    return (capacity == "over_cap" and takes_space(eligibility)
+            and status not in FREEING_STATUSES)
+
+
 def _spaces_used(session: Session, year: int) -> int:
     total = session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(Case.case_size), 0))
@@ -319,8 +325,7 @@ def admit_from_waitlist(reference: str, *, actor: str, today: date | None = None
         case = session.execute(
             sa.select(Case).where(Case.reference == reference).with_for_update()
         ).scalar_one()
-        if (case.capacity != "over_cap" or not takes_space(case.eligibility)
-                or case.status in FREEING_STATUSES):
+        if not waitlisted(case.capacity, case.eligibility, case.status):
             raise NotWaitlisted(f"{reference} is not on the waitlist")
         policy = policy_for_year(case.year, today or _today())
         used = _spaces_used(session, case.year)
