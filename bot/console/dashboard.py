@@ -47,7 +47,8 @@ def build_dashboard(today: date | None = None) -> Dashboard:
     urgency = Counter("urgent" if r.urgent else "not_urgent" for r in rows)
     factors = Counter(f for r in rows for f in r.priority_factors)
     partner = Counter(r.partner_org for r in rows)
-    upp = Counter(r.submitted_at.month for r in rows if r.pathway == "urgent_protection")
+    upp = Counter(ottawa_date(r.submitted_at).month for r in rows
+                  if r.pathway == "urgent_protection")
     charts = [
         Chart(N_("Cases by outcome"), sorted(outcome.items()), "eligibility"),
         Chart(N_("Cases by urgency"), sorted(urgency.items()), "urgency"),
