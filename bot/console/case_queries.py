@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from bot.console.i18n import N_, Msg
 from bot.console.models import CaseReview, CaseTag
 from bot.console.reviews import TAG
+from bot.rules import OTTAWA
 from bot.store.cases import readable_decision
 from bot.store.db import session_scope
 from bot.store.models import CASE_STATUSES, ELIGIBILITIES, Case
@@ -128,7 +129,8 @@ class CaseRow:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """Midnight in Ottawa: date filters are Ottawa dates, like the case's year."""
+    return datetime.combine(day, time.min, tzinfo=OTTAWA)
 
 
 def find_cases(filters: ReviewFilters, *, partner: str | None = None,
