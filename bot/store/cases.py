@@ -331,9 +331,10 @@ def admit_from_waitlist(reference: str, *, actor: str, today: date | None = None
         used = _spaces_used(session, case.year)
         if used + case.case_size > policy.annual_cap:
             raise DoesNotFit(reference, case.case_size, max(policy.annual_cap - used, 0))
-        decision = crypto.decrypt_json(case.decision, decision_label(reference))
+        label = decision_label(reference, case.partner_org)
+        decision = crypto.decrypt_json(case.decision, label)
         decision["capacity"] = "within_cap"
-        case.decision = crypto.encrypt_json(decision, decision_label(reference))
+        case.decision = crypto.encrypt_json(decision, label)
         case.capacity = "within_cap"
         case.counts_against_cap = True
         size = case.case_size
