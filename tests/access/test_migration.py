@@ -54,7 +54,7 @@ def test_user_language_goes_down_to_0004_and_up_again() -> None:
     assert emails == {"lang@example.org", "nolang@example.org"}
 
     db.upgrade()
-    assert db.current_revision() == db.head_revision() == "0005_user_language"
+    assert db.current_revision() == db.head_revision()
     assert "language" in _user_columns()
     principal = authenticate(issued.token)  # the user and their token survived
     assert principal is not None and principal.language is None  # the choice went with 0005
@@ -75,4 +75,28 @@ def test_users_table_matches_the_model() -> None:
     with db.engine().connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"include_object": users_only, "compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_auth_attempts_goes_down_to_0005_and_up_again() -> None:
+    """0006_auth_attempts: the limiter's table when Redis is not configured."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.models import Base
+
+    assert "auth_attempts" in _tables()
+    with db.engine().connect() as connection:
+        command.downgrade(db._alembic_config(connection), "0005_user_language")
+    assert "auth_attempts" not in _tables()
+    db.upgrade()
+    assert "auth_attempts" in _tables()
+
+    def attempts_only(obj, name, type_, reflected, compare_to) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        return table == "auth_attempts"
+
+    with db.engine().connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": attempts_only, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []

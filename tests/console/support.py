@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from bot.access import create_user
+from bot.access import IssuedToken, create_user, issue_token
 from bot.store import submit_case
 from tests.access.databases import KINDS, temporary_database
 from tests.e2e.referrals import REFERRALS
@@ -68,6 +68,12 @@ class Console:
             return Reply(error.code, error.headers, error.read())
 
 
+def elevated_user(email: str, role: str, days: int = 30) -> IssuedToken:
+    """A supervisor or admin and their read-only token (`users add` gives them none)."""
+    assert create_user(email, role).token is None
+    return issue_token(email, expires_in_days=days)
+
+
 def seed_case(org: str, index: int, when: datetime) -> str:
     referral = REFERRALS[index % len(REFERRALS)]
     answers = dict(referral.expected, summary_confirmed=True)
@@ -112,8 +118,8 @@ def console(request: pytest.FixtureRequest,
             "unhcr": create_user("worker@unhcr.org", "partner", "unhcr"),
             "fld": create_user("worker@frontlinedefenders.org", "partner",
                                "front_line_defenders"),
-            "supervisor": create_user("supervisor@irc.gc.ca", "supervisor"),
-            "admin": create_user("admin@irc.gc.ca", "admin"),
+            "supervisor": elevated_user("supervisor@irc.gc.ca", "supervisor"),
+            "admin": elevated_user("admin@irc.gc.ca", "admin"),
         }
         cases = {
             "unhcr": [seed_case("unhcr", i, datetime(2024, 3, 1 + i, tzinfo=UTC))
