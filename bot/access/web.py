@@ -69,16 +69,16 @@ def client_address(request: Request) -> str:
         forwarded = _forwarded(request, "x-forwarded-for")
         if len(forwarded) >= proxies:
             return forwarded[-proxies][:64]
-    elif "x-forwarded-for" in request.headers:
-        _warn_untrusted_proxy()
+    warn_if_behind_undeclared_proxy(request)
     return peer
 
 
-def _warn_untrusted_proxy() -> None:
+def warn_if_behind_undeclared_proxy(request: Request) -> None:
     """Once per process: behind a proxy that is not declared, every client has the proxy's
     address, so one client's failed attempts lock every other client out."""
     global _warned_about_proxy
-    if not _warned_about_proxy:
+    if (not _warned_about_proxy and "x-forwarded-for" in request.headers
+            and not trusted_proxies()):
         _warned_about_proxy = True
         logger.warning(
             "requests carry X-Forwarded-For but HRD_TRUSTED_PROXIES=0: every client behind "

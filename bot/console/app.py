@@ -22,6 +22,7 @@ from bot.access.web import (
     json_error,
     json_response,
     served_over_tls,
+    warn_if_behind_undeclared_proxy,
 )
 from bot.console.cases_api import cases_blueprint
 from bot.console.i18n import N_
@@ -99,10 +100,11 @@ def create_app(name: str = "hrd_console", limiter: FailedAuthLimiter | None = No
         return json_response(document)
 
     @app.on_request
-    async def api_writes(request: Request) -> HTTPResponse | None:
+    async def proxy_hint_and_api_writes(request: Request) -> HTTPResponse | None:
         """The case API has no write route, and a read-only (supervisor or admin) token
         must hear so plainly: any other method with a token is authenticated, and a
         read-only one answers 403 (a bad token 401; a partner's token, or none, 405)."""
+        warn_if_behind_undeclared_proxy(request)
         if (request.path.startswith("/api/") and request.method not in SAFE_METHODS
                 and "authorization" in request.headers):
             refused = await authenticate_request(request, limiter)
