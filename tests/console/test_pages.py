@@ -56,7 +56,8 @@ class Site:
         return client
 
     def sign_in(self, client: PageClient, who: str, password: str = PASSWORD) -> Reply:
-        email = f"{who}@example.org"
+        """`who`: a fixture user's name, or an e-mail address with codes in `codes`."""
+        email = who if "@" in who else f"{who}@example.org"
         code = self.codes.code(email) if email in self.codes else ""
         return client.sign_in(email, password, code)
 
