@@ -103,21 +103,23 @@ def test_parallel_brute_force_of_the_code_verifies_at_most_the_limit(site: Site)
     def guess(index: int) -> None:
         client = PageClient(site.base)
         barrier.wait()
-        reply = client.request("/signin", body, "POST", {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-            "X-Forwarded-For": f"10.1.{index // 250}.{index % 250 + 1}"})
-        statuses.append(reply.status)
+        try:
+            reply = client.request("/signin", body, "POST", {
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                "X-Forwarded-For": f"10.1.{index // 250}.{index % 250 + 1}"})
+            statuses.append(reply.status)
+        except OSError:  # no answer in time: a queue of verifications (the old code's)
+            statuses.append(0)
 
     threads = [threading.Thread(target=guess, args=(i,)) for i in range(PARALLEL)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    assert len(statuses) == PARALLEL
     verified = statuses.count(401)
     assert 303 not in statuses
     assert verified <= SIGNIN_LIMIT, f"{verified} guesses were verified"
-    assert statuses.count(429) == PARALLEL - verified
+    assert len(statuses) == PARALLEL and statuses.count(429) == PARALLEL - verified
     right = site.client()
     reply = right.sign_in("target@unhcr.org", PASSWORD, site.codes.code("target@unhcr.org"))
     assert reply.status == 429
@@ -139,9 +141,11 @@ def test_missing_enrolment_is_answered_like_a_wrong_password(site: Site, email: 
     assert "Set-Cookie" in missing.headers and "hrd_session" not in str(missing.headers)
 
 
-def test_partner_password_alone_does_not_sign_in(site: Site) -> None:
-    reply = site.client().sign_in("bystander@unhcr.org", PASSWORD)
+def test_partner_without_codes_cannot_sign_in_with_the_password_alone(site: Site) -> None:
+    """Partner staff read their organization's threat descriptions: a code for them too."""
+    reply = site.client().sign_in("unenrolled@unhcr.org", PASSWORD)
     assert reply.status == 401 and _error(reply) == WRONG
+    assert site.client().sign_in("bystander@unhcr.org", PASSWORD).status == 401
 
 
 def _api(site: Site, path: str, token: str, method: str = "GET") -> Reply:
