@@ -62,41 +62,32 @@ def test_user_language_goes_down_to_0004_and_up_again() -> None:
     assert authenticate(issued.token).language == "fr"
 
 
-def test_users_table_matches_the_model() -> None:
+def _table_matches_the_model(wanted: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from bot.store.models import Base
 
-    def users_only(obj, name, type_, reflected, compare_to) -> bool:
+    def only(obj, name, type_, reflected, compare_to) -> bool:
         table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
-        return table == "users"
+        return table == wanted
 
     with db.engine().connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"include_object": users_only, "compare_type": True})
+            connection, opts={"include_object": only, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_users_table_matches_the_model() -> None:
+    _table_matches_the_model("users")
 
 
 def test_auth_attempts_goes_down_to_0005_and_up_again() -> None:
     """0006_auth_attempts: the limiter's table when Redis is not configured."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from bot.store.models import Base
-
     assert "auth_attempts" in _tables()
     with db.engine().connect() as connection:
         command.downgrade(db._alembic_config(connection), "0005_user_language")
     assert "auth_attempts" not in _tables()
     db.upgrade()
     assert "auth_attempts" in _tables()
-
-    def attempts_only(obj, name, type_, reflected, compare_to) -> bool:
-        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
-        return table == "auth_attempts"
-
-    with db.engine().connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_object": attempts_only, "compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+    _table_matches_the_model("auth_attempts")
