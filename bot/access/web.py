@@ -114,7 +114,7 @@ def too_many_attempts(limiter: FailedAuthLimiter) -> HTTPResponse:
 
 
 def read_only_token() -> HTTPResponse:
-    return json_error(403, "read_only_token", "This API token can only read (GET).")
+    return json_error(403, "forbidden", "This API token can only read (GET).")
 
 
 async def authenticate_request(request: Request, limiter: FailedAuthLimiter

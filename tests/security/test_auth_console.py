@@ -161,7 +161,8 @@ def test_supervisor_and_admin_tokens_only_read(site: Site, role: str) -> None:
         for method in WRITES:
             reply = _api(site, path, token, method)
             assert reply.status == 403, (method, path, reply.raw[:200])
-            assert reply.json["error"] == "read_only_token"
+            assert reply.json == {"error": "forbidden",
+                                  "message": "This API token can only read (GET)."}
     # A partner's token is not read-only: the API simply has no write route (405).
     assert _api(site, "/api/cases", site.tokens["partner"], "POST").status == 405
 
