@@ -91,3 +91,28 @@ def test_auth_attempts_goes_down_to_0005_and_up_again() -> None:
     db.upgrade()
     assert "auth_attempts" in _tables()
     _table_matches_the_model("auth_attempts")
+
+
+def test_0006_revokes_unlimited_elevated_tokens_and_ends_sessions_without_codes() -> None:
+    """Existing accounts under issue 12's rules: a supervisor's token without an expiry is
+    revoked, a partner's is kept; a session of a user without one-time codes ends."""
+    from bot.access import create_user, issue_token, list_users
+    from bot.console.passwords import enrol_totp
+    from bot.console.sessions import load_session, start_session
+
+    with db.engine().connect() as connection:
+        command.downgrade(db._alembic_config(connection), "0005_user_language")
+    partner = create_user("p@example.org", "partner", "unhcr")
+    enrolled = create_user("e@example.org", "partner", "unhcr")
+    enrol_totp("e@example.org")
+    create_user("s@example.org", "supervisor")
+    issue_token("s@example.org", expires_in_days=1)
+    with db.engine().begin() as connection:
+        connection.execute(sa.text("UPDATE api_tokens SET expires_at = NULL"))
+    unenrolled_session = start_session(partner.user_id)
+    enrolled_session = start_session(enrolled.user_id)
+    db.upgrade()
+    tokens = {user.email: user.active_tokens for user in list_users()}
+    assert tokens == {"p@example.org": 1, "e@example.org": 1, "s@example.org": 0}
+    assert load_session(unenrolled_session) is None
+    assert load_session(enrolled_session) is not None
