@@ -31,14 +31,10 @@ FRENCH: dict[str, str] = {
     "E-mail": "Courriel",
     "Password": "Mot de passe",
     "One-time code": "Code à usage unique",
-    "(from your authenticator app; required for supervisors)":
-        "(de votre application d'authentification; obligatoire pour les superviseurs)",
+    "(from your authenticator app; an administrator enrols you)":
+        "(de votre application d'authentification; un administrateur vous inscrit)",
     "Too many failed attempts. Wait a few minutes and try again.":
         "Trop de tentatives infructueuses. Attendez quelques minutes, puis réessayez.",
-    "Your role requires a one-time code, and your account has none yet. Ask an "
-    "administrator to enrol you (hrd users totp).":
-        "Votre rôle exige un code à usage unique, et votre compte n'en a pas encore. "
-        "Demandez à un administrateur de vous inscrire (hrd users totp).",
     "The e-mail, password or code is not right.":
         "Le courriel, le mot de passe ou le code est incorrect.",
     # Errors
