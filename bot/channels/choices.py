@@ -35,8 +35,15 @@ async def offered_buttons(agent: Any, sender_id: str) -> list[dict[str, Any]]:
     store = getattr(agent, "tracker_store", None)
     if store is None or not sender_id:
         return []
+    locks = getattr(agent, "lock_store", None)
     try:
-        tracker = await store.retrieve(sender_id)
+        if locks is None:
+            tracker = await store.retrieve(sender_id)
+        else:
+            # The bot's buttons reach the user before its turn is saved: wait for the
+            # conversation's lock (held for the whole turn), as Rasa does for a message.
+            async with locks.lock(sender_id, wait_time_in_seconds=0.05):
+                tracker = await store.retrieve(sender_id)
     except Exception as error:
         logger.error("choices: tracker not readable (%s)", type(error).__name__)
         return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels.choices import chosen_payload, last_buttons, offered_buttons, pressed_text
@@ -55,10 +56,12 @@ def test_offered_buttons_read_the_tracker_store_and_fail_closed() -> None:
             return type("Tracker", (), {"events": _events()})() if sender_id == "s" else None
 
     class Agent:
-        def __init__(self, store: Store) -> None:
+        def __init__(self, store: Store, locks: Any = None) -> None:
             self.tracker_store = store
+            self.lock_store = locks
 
     assert asyncio.run(offered_buttons(Agent(Store()), "s")) == YES_NO
+    assert asyncio.run(offered_buttons(Agent(Store(), InMemoryLockStore()), "s")) == YES_NO
     assert asyncio.run(offered_buttons(Agent(Store()), "unknown")) == []
     assert asyncio.run(offered_buttons(Agent(Store(fail=True)), "s")) == []
     assert asyncio.run(offered_buttons(None, "s")) == []
