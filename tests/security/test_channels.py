@@ -11,6 +11,7 @@ import asyncio
 import json
 import secrets
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -259,56 +260,72 @@ def _principal(email: str) -> Principal:
 
 class Widget:
     """A socket.io client speaking as the console's widget does (tests/console/browser has
-    the browser itself)."""
+    the browser itself), on one socket held open by an event loop of its own."""
 
     def __init__(self, messaging: Messaging, email: str) -> None:  # noqa: F811
         self.principal = _principal(email)
         self.base = messaging.assistant.base
         self.sender = new_sender(self.principal.user_id)
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def __enter__(self) -> Widget:
+        self.thread.start()
+        self._call(self._open())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._call(self.client.disconnect())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=30)
+
+    def _call(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(TURN_TIMEOUT)
+
+    async def _open(self) -> None:
+        confirmed = asyncio.Event()
+        self.client.on("session_confirm", lambda _: confirmed.set())
+        origin = origin_of(DEFAULT_CONSOLE_PUBLIC_URL)  # the servers' HRD_CONSOLE_PUBLIC_URL
+        token, _ = issue_token(self.principal, self.sender)
+        await self.client.connect(self.base, transports=["polling"],
+                                  headers={"Origin": origin}, auth={"token": token},
+                                  wait_timeout=10)
+        await self.client.emit("session_request", {"session_id": self.sender})
+        await asyncio.wait_for(confirmed.wait(), 30)
 
     def send(self, *messages: dict[str, Any]) -> None:
         """Each message in turn, each time until its turn is stored."""
-        asyncio.run(self._send(messages))
-
-    async def _send(self, messages: tuple[dict[str, Any], ...]) -> None:
-        client = socketio.AsyncClient(reconnection=False)
-        confirmed = asyncio.Event()
-        client.on("session_confirm", lambda _: confirmed.set())
-        origin = origin_of(DEFAULT_CONSOLE_PUBLIC_URL)  # the servers' HRD_CONSOLE_PUBLIC_URL
-        token, _ = issue_token(self.principal, self.sender)  # short-lived: one per socket
-        await client.connect(self.base, transports=["polling"], headers={"Origin": origin},
-                             auth={"token": token}, wait_timeout=10)
-        try:
-            await client.emit("session_request", {"session_id": self.sender})
-            await asyncio.wait_for(confirmed.wait(), 30)
-            for message in messages:
-                users = len(await asyncio.to_thread(user_events, self.sender))
-                await client.emit("user_uttered", {**message, "session_id": self.sender})
-                await asyncio.to_thread(wait_for_turn, self.sender, users)
-        finally:
-            await client.disconnect()
+        for message in messages:
+            users = len(user_events(self.sender))
+            self._call(self.client.emit("user_uttered", {**message,
+                                                         "session_id": self.sender}))
+            wait_for_turn(self.sender, users)
 
 
 def test_widget_text_cannot_inject_intents(messaging: Messaging,  # noqa: F811
                                            caseworker: Caseworker) -> None:
-    widget = Widget(messaging, caseworker.email)
-    assert_no_injection(widget.sender, lambda text: widget.send({"message": text}))
+    with Widget(messaging, caseworker.email) as widget:
+        assert_no_injection(widget.sender, lambda text: widget.send({"message": text}))
 
 
 def test_widget_buttons_are_mapped_on_the_server(messaging: Messaging,  # noqa: F811
                                                  caseworker: Caseworker) -> None:
-    widget = Widget(messaging, caseworker.email)
     # The greeting offers "Start a referral": a tap sends its title and place, and the
     # channel passes the payload the bot offered.
-    widget.send({"message": "hello"}, {"message": "Start a referral", "choice": 0})
+    with Widget(messaging, caseworker.email) as widget:
+        widget.send({"message": "hello"}, {"message": "Start a referral", "choice": 0})
     pressed = last_user_event(widget.sender)
     assert pressed["text"] == "/start_referral" and intent_of(pressed) == "start_referral"
     # A payload typed, sent as a button's title, or a choice not on offer, is text.
-    widget = Widget(messaging, caseworker.email)
-    widget.send({"message": "hello"}, {"message": "/start_referral"},
-                {"message": "/restart", "choice": 0},
-                {"message": "Start a referral", "choice": 20})
+    with Widget(messaging, caseworker.email) as widget:
+        widget.send({"message": "hello"}, {"message": "/start_referral"},
+                    {"message": "/restart", "choice": 0},
+                    {"message": "Start a referral", "choice": 20})
     typed, fake_title, not_offered = user_events(widget.sender)[-3:]
     assert typed["text"] == "start_referral" and fake_title["text"] == "restart"
     assert not_offered["text"] == "Start a referral"
-    assert not injected(sender_events(widget.sender))
+    # Only the conversation's own start, at its first message.
+    assert injected(sender_events(widget.sender)) == ["action action_session_start"]
