@@ -76,6 +76,8 @@ def test_partner_completes_a_referral_in_the_widget(stack: Stack, browser) -> No
     for index, answer in enumerate(referral.answers):
         if index == 1:  # consent: the Yes button, as a caseworker on a phone would
             click_reply(page, "Yes")
+            # The bubble shows the button's title; the server maps it to the payload.
+            assert page.locator("#messages .msg-user .msg-text").last.inner_text() == "Yes"
         else:
             say(page, answer)
         if index == 4:
@@ -86,6 +88,9 @@ def test_partner_completes_a_referral_in_the_widget(stack: Stack, browser) -> No
             wait_connected(page)
             assert page.locator("#messages .msg-user").count() == typed
             assert referral.answers[0] in chat_text(page)
+            # The transcript too shows a press by its title, not its payload.
+            users = page.locator("#messages .msg-user .msg-text").all_inner_texts()
+            assert "Yes" in users and "yes" not in users and "/start_referral" not in users
     assert "Here is the referral" in chat_text(page)
     say(page, "yes, that's all correct")
     found = REFERENCE.findall(chat_text(page))
