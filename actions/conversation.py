@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
+from actions.guard import GuardedAction
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
@@ -20,7 +21,7 @@ def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> li
     return open_form(tracker)
 
 
-class ActionGreet(Action):
+class ActionGreet(GuardedAction):
     def name(self) -> str:
         return "action_greet"
 
@@ -33,7 +34,7 @@ class ActionGreet(Action):
         return []
 
 
-class ActionStartReferral(Action):
+class ActionStartReferral(GuardedAction):
     def name(self) -> str:
         return "action_start_referral"
 
@@ -43,7 +44,7 @@ class ActionStartReferral(Action):
         return _start(dispatcher, tracker, "utter_start_intro")
 
 
-class ActionResume(Action):
+class ActionResume(GuardedAction):
     def name(self) -> str:
         return "action_resume"
 
@@ -53,7 +54,7 @@ class ActionResume(Action):
         return _start(dispatcher, tracker, "utter_nothing_to_resume")
 
 
-class ActionPause(Action):
+class ActionPause(GuardedAction):
     def name(self) -> str:
         return "action_pause"
 
@@ -79,7 +80,7 @@ INTERJECTIONS = {
 }
 
 
-class ActionInterjection(Action):
+class ActionInterjection(GuardedAction):
     def name(self) -> str:
         return "action_interjection"
 
@@ -98,7 +99,7 @@ class ActionInterjection(Action):
         return []
 
 
-class ActionFallback(Action):
+class ActionFallback(GuardedAction):
     """Never loops: the second misunderstanding in a row offers choices instead."""
 
     def name(self) -> str:
