@@ -93,27 +93,39 @@ class Assistant:
         )
         subprocess.run([PYTHON, "-m", "bot.runtime.preflight"], cwd=ROOT, env=self.env,
                        check=True)
-        action_log = self.workdir / "action_server.log"
-        self._spawn(
-            [PYTHON, "-m", "bot.runtime.action_server", "--port", str(self.action_port)],
-            action_log, {**self.env, **self.action_env},
-        )
+        self.processes.append(self._spawn_action_server())
         rasa_log = self.workdir / "rasa_server.log"
-        self._spawn(
+        self.processes.append(self._spawn(
             [PYTHON, "-m", "bot.runtime.rasa_server", "--model", str(MODEL),
              "--endpoints", str(endpoints), "--credentials", str(ROOT / credentials),
              "--port", str(self.rasa_port)],
             rasa_log, {**self.env, "RASA_API_TOKEN": self.api_token},
-        )
-        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.processes[0], action_log)
+        ))
+        self._wait_for_action_server()
         wait_until_up(f"{self.base}/", self.processes[1], rasa_log)
         return self
 
-    def _spawn(self, command: list[str], log: Path, env: dict[str, str]) -> None:
-        handle = log.open("ab")
-        self.processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
+    def restart_action_server(self, **action_env: str) -> None:
+        """The action server again with these settings of its own; Rasa keeps running."""
+        stop_processes(self.processes[0])
+        self.action_env = action_env
+        self.processes[0] = self._spawn_action_server()
+        self._wait_for_action_server()
+
+    def _spawn_action_server(self) -> subprocess.Popen:
+        return self._spawn(
+            [PYTHON, "-m", "bot.runtime.action_server", "--port", str(self.action_port)],
+            self.workdir / "action_server.log", {**self.env, **self.action_env},
         )
+
+    def _wait_for_action_server(self) -> None:
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.processes[0],
+                      self.workdir / "action_server.log")
+
+    @staticmethod
+    def _spawn(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
+        with log.open("ab") as handle:
+            return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
 
     def stop(self) -> None:
         stop_processes(*self.processes)
