@@ -18,21 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.senders import sender_owner
 from bot.access.web import json_error, json_response
-from bot.channels.requests import MAX_BODY_BYTES, BadRequest, parse_chat_request
+from bot.channels.partner import PartnerInput, _read_body, _too_large
+from bot.channels.requests import BadRequest, parse_chat_request
 from bot.config import is_development
-
-logger = logging.getLogger(__name__)
 
 # Set by reverse proxies: their presence means the loopback peer is only the last hop.
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host")
@@ -47,52 +45,37 @@ def is_local(request: Request) -> bool:
     return local and not any(name in request.headers for name in PROXY_HEADERS)
 
 
-class DevRestInput(InputChannel):
-    """Registered in credentials.dev.yml as `bot.channels.dev_rest.DevRestInput:`."""
+async def local_development_only(request: Request) -> HTTPResponse | None:
+    if not is_development():
+        return json_error(404, "not_found", "Not found.")
+    if not is_local(request):
+        return json_error(403, "local_only",
+                          "The development channel answers only on this machine.")
+    return None
+
+
+class DevRestInput(PartnerInput):
+    """The partner channel's routes and body checks, with its authentication replaced by
+    local_development_only. Registered in credentials.dev.yml as
+    `bot.channels.dev_rest.DevRestInput:`."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"  # the address Rasa's REST channel had: /webhooks/rest/webhook
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls()
-
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = Blueprint("hrd_dev_rest_webhook", __name__)
-
-        @webhook.middleware("request")
-        async def local_development_only(request: Request) -> HTTPResponse | None:
-            if not is_development():
-                return json_error(404, "not_found", "Not found.")
-            if not is_local(request):
-                return json_error(403, "local_only",
-                                  "The development channel answers only on this machine.")
-            return None
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return json_response({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            try:
-                return await self._receive(request, on_new_message)
-            except Exception as error:  # a JSON 500, never a trace or the message text
-                logger.error("dev channel: request failed (%s)", type(error).__name__)
-                return json_error(500, "internal_error", "The message could not be processed.")
-
+        webhook = super().blueprint(on_new_message)
+        webhook.middleware("request")(local_development_only)
         return webhook
 
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        body = request.body or b""
-        if len(body) > MAX_BODY_BYTES:
-            return json_error(413, "body_too_large",
-                              f"The body is limited to {MAX_BODY_BYTES} bytes.")
+        body = await _read_body(request)
+        if body is None:
+            return _too_large()
         try:
             chat = parse_chat_request(body)  # reads "sender" and "message", nothing else
         except BadRequest as error:

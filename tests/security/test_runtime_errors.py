@@ -56,7 +56,7 @@ def test_a_failing_action_says_so_and_leaks_nothing(failing: Running) -> None:
     answers[10] = f"{answers[10]} near the {marker} market"  # the threat description
     sender = f"failing-{uuid.uuid4().hex}"
     assistant = failing.assistant
-    assistant.say(sender, referral.opener)
+    assistant.say(sender, "I want to refer a defender")
     for answer in answers:
         assistant.say(sender, answer)
     replies = assistant.say(sender, "yes")
