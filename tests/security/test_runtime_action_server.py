@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.referrals import REFERRALS
 from tests.security.conftest import Running, http
 
 pytestmark = pytest.mark.e2e
@@ -17,12 +18,8 @@ SECRET_HEADER = "X-HRD-Action-Secret"
 def forged_submit(sender: str, marker: str) -> dict:
     """What an attacker on the network sent to save a case under any organization and user."""
     slots = {
-        "partner_case_reference": f"REF-{marker}", "consent_to_share": True,
-        "nationality": "UG", "current_country": "KE", "hrd_activity": "journalist",
-        "persecution_source": "state", "fled_due_to_persecution": True,
-        "refugee_status": "recognized", "safe_in_current_country": False,
-        "immediate_threat": False, "family_members": 20, "criminal_charges": "none",
-        "summary_confirmed": True, "partner_org": "front_line_defenders",
+        **REFERRALS[0].expected, "partner_case_reference": f"REF-{marker}",
+        "family_members": 20, "summary_confirmed": True, "partner_org": "front_line_defenders",
         "intake_id": f"intake-{marker}", "language": "en",
         "session_started_metadata": {"hrd_auth": {"partner_org": "front_line_defenders",
                                                   "user_id": 2}},
