@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +24,13 @@ import pytest
 
 from tests.access.cli import new_token
 from tests.support.servers import Assistant, assistant_env, production_env
+
+
+def listeners(pids: list[int]) -> list[str]:
+    """The local addresses these processes listen on (TCP), from `ss -ltnp`."""
+    out = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout
+    return [line.split()[3] for line in out.splitlines()
+            if any(f"pid={pid}," in line for pid in pids)]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 from bot.channels.dev_rest import is_local
 from tests.access.cli import new_token
 from tests.e2e.referrals import REFERRALS
-from tests.security.conftest import Running, http
+from tests.security.conftest import Running, http, listeners
 
 pytestmark = pytest.mark.e2e
 
@@ -80,6 +80,14 @@ def test_production_has_no_unauthenticated_channel(production: Running) -> None:
     assert answer.status == 404
     assert not [e for e in production.assistant.tracker(sender)["events"]
                 if e["event"] == "user"]
+
+
+@pytest.mark.parametrize("mode", ["production", "development"])
+def test_both_modes_listen_on_loopback_only(request: pytest.FixtureRequest, mode: str) -> None:
+    running: Running = request.getfixturevalue(mode)
+    found = listeners([process.pid for process in running.assistant.processes])
+    assert {f"127.0.0.1:{running.assistant.rasa_port}",
+            f"127.0.0.1:{running.assistant.action_port}"} == set(found), found
 
 
 @pytest.mark.parametrize(("peer", "headers", "local"), [

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.conftest import http
+from tests.security.conftest import http, listeners
 from tests.support.servers import ROOT, VENV_BIN, free_port, wait_until_up
 
 pytestmark = pytest.mark.e2e
@@ -61,13 +61,6 @@ def _descendants(pid: int) -> list[int]:
         found += children
         frontier += children
     return found
-
-
-def _listeners(pids: list[int]) -> list[str]:
-    """The local addresses these processes listen on (TCP), from `ss -ltnp`."""
-    out = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout
-    return [line.split()[3] for line in out.splitlines()
-            if any(f"pid={pid}," in line for pid in pids)]
 
 
 @dataclass
@@ -118,11 +111,11 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
 
 
 def test_every_listener_is_on_loopback(make_run: MakeRun) -> None:
-    listeners = _listeners(make_run.pids)
-    ports = {address.rsplit(":", 1)[1] for address in listeners}
+    found = listeners(make_run.pids)
+    ports = {address.rsplit(":", 1)[1] for address in found}
     assert {make_run.rasa.rsplit(":", 1)[1], make_run.action.rsplit(":", 1)[1],
-            str(make_run.console_port)} <= ports, listeners  # the console included
-    assert all(address.startswith("127.0.0.1:") for address in listeners), listeners
+            str(make_run.console_port)} <= ports, found  # the console included
+    assert all(address.startswith("127.0.0.1:") for address in found), found
 
 
 def test_no_secret_in_ps(make_run: MakeRun) -> None:
