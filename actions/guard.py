@@ -22,6 +22,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.interfaces import ActionExecutionRejection
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def guarded(run: Run) -> Run:
                           domain: dict[str, Any]) -> list[EventType]:
         try:
             return await run(self, dispatcher, tracker, domain)
+        except ActionExecutionRejection:  # rasa_sdk's signal to Rasa, not a failure
+            raise
         except Exception as error:
             logger.error("action %s failed for intake %s (%s)", self.name(),
                          tracker.get_slot("intake_id") or "-", type(error).__name__)
