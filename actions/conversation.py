@@ -8,14 +8,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
+from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_refusal
 from actions.guard import GuardedAction
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
     """Open the form if the caseworker's organization may refer today; else refuse at once."""
-    if not org_may_refer(tracker):
-        dispatcher.utter_message(response="utter_org_cannot_refer")
+    refusal = org_refusal(tracker)
+    if refusal is not None:
+        name, values = refusal
+        dispatcher.utter_message(response=name, **values)
         return []
     dispatcher.utter_message(response="utter_welcome_back" if draft_exists(tracker) else intro)
     return open_form(tracker)

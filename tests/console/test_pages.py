@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from bot.access import create_user
 from bot.console.audit import audit_entries
+from bot.console.labels import ENGLISH_LABELS
 from bot.console.models import CaseNote, ConsoleSession
 from bot.console.passwords import enrol_totp, set_password
 from bot.store import case_events, crypto, get_case
@@ -337,12 +338,12 @@ def test_transcript_is_escaped_audited_and_exports_a_story(site: Site) -> None:
 def test_dashboard_shows_capacity_and_charts(site: Site) -> None:
     from babel.numbers import format_decimal
 
-    from bot.rules import policy_on
+    from bot.rules import ottawa_date, policy_on
     from bot.store import spaces_used
 
     client = site.signed_in("admin")
     page = client.get("/review/dashboard").raw.decode()
-    today = datetime.now(UTC).date()
+    today = ottawa_date(datetime.now(UTC))
     used, cap = spaces_used(today.year), policy_on(today).annual_cap
     assert f'<span id="spaces-used">{format_decimal(used, locale="en_CA")}</span>' in page
     assert f'<span id="spaces-cap">{format_decimal(cap, locale="en_CA")}</span>' in page
@@ -355,3 +356,92 @@ def test_quick_exit_page_is_neutral(site: Site) -> None:
     assert page.status == 200
     text = page.raw.decode().lower()
     assert "weather" in text and "referral" not in text and "hrd" not in text
+
+
+def _fill_year(year: int, people: int) -> list[str]:
+    from bot.store import submit_case
+    from tests.bot.store.conftest import answers
+
+    references = []
+    while people:
+        size = min(21, people)
+        references.append(submit_case(
+            intake_id=secrets.token_hex(8), sender_id="seed", partner_org="unhcr",
+            answers=answers(family_members=size - 1, immediate_threat=False),
+            submitted_at=datetime(year, 6, 1, 12, tzinfo=UTC)).reference)
+        people -= size
+    return references
+
+
+def _waitlisted(year: int, people: int, **changes: object) -> str:
+    from bot.store import submit_case
+    from tests.bot.store.conftest import answers
+
+    result = submit_case(
+        intake_id=secrets.token_hex(8), sender_id="seed", partner_org="unhcr",
+        answers=answers(family_members=people - 1, **changes),
+        submitted_at=datetime(year, 7, 1, 12, tzinfo=UTC))
+    assert result.decision["capacity"] == "over_cap"
+    return result.reference
+
+
+def test_dashboard_shows_spaces_and_the_waitlist_per_year(site: Site) -> None:
+    year = 2070
+    _fill_year(year, 498)
+    first = _waitlisted(year, 3, immediate_threat=True)
+    second = _waitlisted(year, 4, immediate_threat=False)
+    page = site.signed_in("admin").get("/review/dashboard").raw.decode()
+    row = page[page.index(f'<tr id="year-{year}">'):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="used">498</td>' in row and '<td class="left">2</td>' in row
+    assert '<td class="cap">500</td>' in row
+    assert '<td class="waitlist-cases">2</td>' in row
+    assert '<td class="waitlist-people">7</td>' in row
+    assert row.index(first) < row.index(second)  # submission order
+    assert "Spaces and waitlist by year" in page
+
+
+def test_case_page_explains_each_rule_with_its_source(site: Site) -> None:
+    from bot.rules import RULES, policy_by_id
+
+    reference = site.cases["unhcr"][0]
+    case = get_case(reference)
+    policy = policy_by_id(case.decision["policy_version"])
+    page = site.signed_in("admin").get(f"/review/cases/{reference}").raw.decode()
+    table = page[page.index('<table class="list" id="explanation">'):]
+    table = table[:table.index("</table>")]
+    for rule_id in RULES:
+        row = table[table.index(f'<tr id="rule-{rule_id}">'):]
+        row = row[:row.index("</tr>")]
+        source = policy.rule_source(rule_id).replace('"', "&#34;")
+        assert f'<td class="source">{source}</td>' in row, rule_id
+        assert '<td class="held">' in row
+    e1 = table[table.index('<tr id="rule-E1">'):]
+    e1 = e1[:e1.index("</tr>")]
+    for slot in RULES["E1"].reads:  # the answers the rule read, by their labels
+        assert ENGLISH_LABELS["slot"][slot] in e1
+    assert '<td class="held">yes</td>' in e1 or '<td class="held">no' in e1
+
+
+def test_supervisor_moves_a_waitlisted_case_when_it_fits(site: Site) -> None:
+    from bot.store import update_status
+
+    year = 2071
+    fillers = _fill_year(year, 500)
+    waiting = _waitlisted(year, 2)
+    client = site.signed_in("admin")
+    path = f"/review/cases/{waiting}"
+    page = client.get(path).raw.decode()
+    assert 'id="admit"' in page
+    reply = client.post(path + "/admit")
+    assert reply.status == 303 and reply.headers["Location"].endswith("error=nofit")
+    assert get_case(waiting).decision["capacity"] == "over_cap"
+    update_status(fillers[0], "withdrawn", actor="user:1")  # 21 spaces freed
+    reply = client.post(path + "/admit")
+    assert reply.status == 303 and reply.headers["Location"] == path
+    assert get_case(waiting).decision["capacity"] == "within_cap"
+    event = case_events(waiting)[-1]
+    assert event["action"] == "admitted_from_waitlist"
+    assert event["actor"] == f"user:{site.user_ids['admin']}"
+    assert 'id="admit"' not in client.get(path).raw.decode()
+    assert client.post(path + "/admit").headers["Location"].endswith("error=notwaitlisted")

@@ -226,15 +226,17 @@ def test_supervisor_pages_in_french(site: Site, supervisor_in_french: PageClient
 
 
 def test_dashboard_in_french(site: Site, supervisor_in_french: PageClient) -> None:
+    from bot.rules import ottawa_date
     from bot.store import spaces_used
 
     page = _html(supervisor_in_french.get("/review/dashboard"))
-    today = datetime.now(UTC).date()
+    today = ottawa_date(datetime.now(UTC))
     assert "Tableau de bord" in page and "Places cette année" in page
     cap = format_decimal(policy_on(today).annual_cap, locale="fr_CA")
     assert f'<span id="spaces-cap">{cap}</span>' in page
     used = format_decimal(spaces_used(today.year), locale="fr_CA")
     assert f'<span id="spaces-used">{used}</span>' in page
+    assert "Places et liste d'attente par année" in page or "Places et liste d&#39;attente" in page
     for title in ("Dossiers par résultat", "Dossiers par urgence",
                   "Dossiers du Programme de protection urgente par mois"):
         assert title in page

@@ -7,7 +7,10 @@ import uuid
 
 import pytest
 
+from actions.responses import text
+from bot.rules import outcome_messages
 from bot.store import get_case
+from tests.actions.support import DOMAIN
 from tests.e2e.referrals import REFERRALS, Referral
 from tests.support.servers import Assistant, reply_texts
 
@@ -41,6 +44,11 @@ def test_complete_referral_is_stored_exactly(assistant: Assistant, referral: Ref
     assert case is not None
     stored = {slot: case.answers.get(slot) for slot in referral.expected}
     assert stored == referral.expected
+    # The outcome follows the stored decision, each reason citing its policy source.
+    said = reply_texts(replies)
+    for name, values in outcome_messages(case.decision, case.answers):
+        assert text(DOMAIN, name, "en").format(**values) in said, name
+    assert "counts against" not in said and "next year" not in said
     assert "threat_description" in case.answers or not referral.expected["immediate_threat"]
     # The draft is cleared, so a repeated "yes" cannot submit twice.
     assert current_slots(assistant, sender)["partner_case_reference"] is None

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import default_database_path
 from tests.access.cli import new_token
 from tests.support.servers import Assistant, assistant_env, production_env
 
@@ -66,8 +67,13 @@ class Running:
     def action_base(self) -> str:
         return f"http://127.0.0.1:{self.assistant.action_port}"
 
+    @property
+    def database(self) -> Path:
+        """The servers' SQLite file (the embedded default)."""
+        return default_database_path(self.data_dir)
+
     def count(self, table: str) -> int:
-        with sqlite3.connect(self.data_dir / "hrd.db") as db:
+        with sqlite3.connect(self.database) as db:
             return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def log_text(self) -> str:

@@ -46,7 +46,7 @@ def test_forged_metadata_on_the_dev_channel_chooses_nothing(development: Running
         if event["event"] == "user":
             assert "hrd_auth" not in (event.get("metadata") or {}), event
             assert event["input_channel"] == "rest"
-    with sqlite3.connect(development.data_dir / "hrd.db") as db:
+    with sqlite3.connect(development.database) as db:
         org, created_by = db.execute("SELECT partner_org, created_by FROM cases "
                                      "WHERE reference = ?", (reference.group(),)).fetchone()
     assert (org, created_by) == ("unhcr", None)

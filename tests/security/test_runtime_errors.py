@@ -36,7 +36,7 @@ def failing(request: pytest.FixtureRequest, development: Running) -> Iterator[Ru
         finally:
             assistant.restart_action_server()
         return
-    database = development.data_dir / "hrd.db"
+    database = development.database
     with sqlite3.connect(database) as db:  # an IntegrityError, not "database unreachable"
         db.execute(f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON cases "
                    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")

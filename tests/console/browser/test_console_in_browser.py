@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pyotp
 import pytest
 
+from bot.rules import ottawa_date
 from bot.store import case_events, get_case, spaces_used
 from tests.console.browser.conftest import Stack, sign_in
 from tests.e2e.referrals import REFERRALS
@@ -166,7 +167,8 @@ def test_supervisor_reviews_the_referral(stack: Stack, browser) -> None:
                      "status_changed"):
         assert expected in actions, actions
     page.goto(stack.console + "/review/dashboard")
-    assert page.locator("#spaces-used").inner_text() == str(spaces_used(datetime.now(UTC).year))
+    this_year = ottawa_date(datetime.now(UTC)).year
+    assert page.locator("#spaces-used").inner_text() == str(spaces_used(this_year))
     assert page.locator("svg.chart").count() == 5
     stack.screenshot(page, "dashboard")
     page.goto(stack.console + f"/review/audit?reference={reference}")
