@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_refusal
+from actions.guard import GuardedAction
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
@@ -22,7 +23,7 @@ def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> li
     return open_form(tracker)
 
 
-class ActionGreet(Action):
+class ActionGreet(GuardedAction):
     def name(self) -> str:
         return "action_greet"
 
@@ -35,7 +36,7 @@ class ActionGreet(Action):
         return []
 
 
-class ActionStartReferral(Action):
+class ActionStartReferral(GuardedAction):
     def name(self) -> str:
         return "action_start_referral"
 
@@ -45,7 +46,7 @@ class ActionStartReferral(Action):
         return _start(dispatcher, tracker, "utter_start_intro")
 
 
-class ActionResume(Action):
+class ActionResume(GuardedAction):
     def name(self) -> str:
         return "action_resume"
 
@@ -55,7 +56,7 @@ class ActionResume(Action):
         return _start(dispatcher, tracker, "utter_nothing_to_resume")
 
 
-class ActionPause(Action):
+class ActionPause(GuardedAction):
     def name(self) -> str:
         return "action_pause"
 
@@ -81,7 +82,7 @@ INTERJECTIONS = {
 }
 
 
-class ActionInterjection(Action):
+class ActionInterjection(GuardedAction):
     def name(self) -> str:
         return "action_interjection"
 
@@ -100,7 +101,7 @@ class ActionInterjection(Action):
         return []
 
 
-class ActionFallback(Action):
+class ActionFallback(GuardedAction):
     """Never loops: the second misunderstanding in a row offers choices instead."""
 
     def name(self) -> str:

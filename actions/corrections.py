@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import REFERRAL_FORM, draft_exists, open_form
+from actions.guard import GuardedAction
 from bot.intake.corrections import apply_correction, parse_correction
 from bot.intake.draft import answers_from_slots
 
 
-class ActionApplyCorrection(Action):
+class ActionApplyCorrection(GuardedAction):
     def name(self) -> str:
         return "action_apply_correction"
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guard import GuardedAction
 from actions.responses import has_response
 
 
-class ActionExplainQuestion(Action):
+class ActionExplainQuestion(GuardedAction):
     def name(self) -> str:
         return "action_explain_question"
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 
+from actions.guard import GuardedFormValidationAction
 from actions.responses import has_response
 from bot.intake.corrections import apply_correction, parse_correction
 from bot.intake.draft import answer_updates, answers_from_slots
@@ -22,7 +22,7 @@ def _user_text(tracker: Tracker, value: Any) -> str:
     return tracker.latest_message.get("text") or ("" if value is None else str(value))
 
 
-class ValidateReferralForm(FormValidationAction):
+class ValidateReferralForm(GuardedFormValidationAction):
     def name(self) -> str:
         return "validate_referral_form"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import outbox_drainer
 from actions.draft_state import clear_draft_events, org_refusal, partner_org
+from actions.guard import GuardedAction
 from bot.intake.draft import answers_from_slots, new_intake_id
 from bot.rules import outcome_messages
 from bot.store.outbox import Queued, submit_or_queue
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 outbox_drainer.start()
 
 
-class ActionSubmitReferral(Action):
+class ActionSubmitReferral(GuardedAction):
     def name(self) -> str:
         return "action_submit_referral"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guard import GuardedAction
 from actions.responses import button_titles, language, text
 from bot.intake.countries import country_name
 from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS
@@ -37,7 +38,7 @@ def summary_values(slots: dict[str, Any], domain: dict[str, Any], lang: str) -> 
     return values
 
 
-class ActionAskSummaryConfirmed(Action):
+class ActionAskSummaryConfirmed(GuardedAction):
     def name(self) -> str:
         return "action_ask_summary_confirmed"
 

@@ -59,6 +59,34 @@ def settings() -> Settings:
     )
 
 
+ENVIRONMENTS = ("production", "development")
+LOOPBACK = "127.0.0.1"
+
+
+class SettingsError(ValueError):
+    """A setting that must stop a process from starting; the message says what to set."""
+
+
+def environment() -> str:
+    """HRD_ENV: "production" unless development is asked for explicitly."""
+    value = (os.environ.get("HRD_ENV") or "production").strip().lower()
+    if value not in ENVIRONMENTS:
+        raise SettingsError(f"HRD_ENV must be one of {', '.join(ENVIRONMENTS)}, not {value!r}")
+    return value
+
+
+def is_development() -> bool:
+    return environment() == "development"
+
+
+def bind_host() -> str:
+    """HRD_BIND_HOST: the address every process listens on; loopback unless told otherwise
+    (a TLS reverse proxy on the same host is what should face the network)."""
+    return (os.environ.get("HRD_BIND_HOST") or LOOPBACK).strip()
+
+
 def dev_partner_org() -> str | None:
-    """The organization assumed by Rasa's unauthenticated REST channel in development only."""
+    """The organization the local development chat channel stands for (development only)."""
+    if not is_development():
+        return None
     return os.environ.get("HRD_DEV_PARTNER_ORG") or None
