@@ -40,6 +40,8 @@ class Classifier:
         self.negated = dict(config.get("negated") or {})
         self.combine = {k: tuple(v) for k, v in (config.get("combine") or {}).items()}
         self.nothing = Matcher({"nothing": config.get("nothing") or []})
+        self.absorbs = {k: tuple(v) for k, v in (config.get("absorbs") or {}).items()}
+        self.unsure_values = frozenset(config.get("read_back") or [])
 
     def exact(self, text: str) -> Parsed | None:
         """A button's stored value or a numbered option ("2" = the second choice)."""
@@ -89,8 +91,29 @@ class Classifier:
         if exact is not None:
             return exact
         strong, weak = self.votes(text)
-        value = self.pick(strong) or self.pick(weak)
-        return Parsed(value) if value else not_understood()
+        value = self.pick(strong)
+        if value:
+            rivals = self.rivals(strong, value)
+            return Parsed(value, alternatives=rivals) if rivals else Parsed(value)
+        value = self.pick(weak)
+        if not value:
+            return not_understood()
+        # Only general words ("a human rights activist"): a proposal to read back.
+        return Parsed(value, sure=value not in self.unsure_values)
+
+    def rivals(self, counts: Counter[str], value: str) -> tuple[str, ...]:
+        """Other values with as many hits as the pick: two readings fit, ask for one.
+        A value named in `absorbs` of the pick is part of it ("indigenous land")."""
+        if any(value == v for v in self.combine):
+            return ()
+        best = counts[value]
+        absorbed = self.absorbs.get(value, ())
+        return tuple(
+            v
+            for v in dict.fromkeys(self.priority)
+            if v != value and counts[v] == best and v not in absorbed
+            and value not in self.absorbs.get(v, ())
+        )
 
 
 _SECTIONS = LEXICON.get("categories", {})

@@ -170,6 +170,9 @@ def parse_correction(
     found = _negated_place(cleaned, answers)
     if found:
         return found
+    found = _old_and_new(cleaned, answers, asked)
+    if found:
+        return found
 
     named = _SLOTS.find(tokens)
     named.sort(key=lambda h: h.label != asked)  # the question asked first
@@ -194,6 +197,90 @@ def parse_correction(
     if answered:
         return Correction(asked, requested.value)
     return _inferred(cleaned, tokens)
+
+
+# The value being replaced and the one replacing it, in the ways people write both.
+_OLD_NEW = (
+    # "I said four before, it is five", "j'ai dit quatre tout à l'heure, c'est cinq"
+    re.compile(
+        r"\b(?:i|we|you)\s+(?:said|wrote|put|typed|told you|answered|gave|entered|put down)"
+        r"\s+(?P<old>[^,;.]+?)\s*(?:before|earlier|previously|by mistake|initially|at first)?"
+        r"\s*(?:[,;.]|\bbut\b|\band\b|$)(?P<new>.*)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bj\W?ai\s+(?:dit|[ée]crit|mis|tap[ée]|r[ée]pondu|indiqu[ée]|donn[ée])"
+        r"\s+(?P<old>[^,;.]+?)\s*(?:avant|tout [àa] l\W?heure|plus t[ôo]t|par erreur|au d[ée]but)?"
+        r"\s*(?:[,;.]|\bmais\b|\bet\b|$)(?P<new>.*)",
+        re.IGNORECASE,
+    ),
+    # "change 3 to 4", "remplacez 3 par 4"
+    re.compile(
+        r"\b(?:change|changer|changez|replace|remplacer|remplacez|corriger|corrigez|modifier"
+        r"|modifiez|update|make)\s+(?:the\s+|le\s+|la\s+|les\s+)?(?P<old>[^,;.]+?)\s+"
+        r"(?:to|into|with|by|en|par|pour)\s+(?P<new>.+)",
+        re.IGNORECASE,
+    ),
+    # "not 3 but 4", "pas 3 mais 4"
+    re.compile(
+        r"\b(?:not|pas|non pas)\s+(?P<old>[^,;.]+?)\s*(?:[,;]\s*)?(?:\bbut\b|\bmais\b)"
+        r"\s+(?P<new>.+)",
+        re.IGNORECASE,
+    ),
+    # "4, not 3", "5 instead of 4", "4 et non 3", "4 au lieu de 3"
+    re.compile(
+        r"(?P<new>.+?)[,;]?\s+(?:and not|not|rather than|instead of|et non|et pas|pas|plut[ôo]t"
+        r" que|au lieu de)\s+(?P<old>[^,;.]+)",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _old_and_new(
+    text: str, answers: Mapping[str, Any], requested: str
+) -> Correction | None:
+    """"I said four before, it is five": the earlier answer equal to the replaced value
+    names the slot; the other part is its new value (or, when unreadable, ask again)."""
+    for pattern in _OLD_NEW:
+        match = pattern.search(text)
+        if not match:
+            continue
+        old, new = match.group("old").strip(), match.group("new").strip()
+        slots = [
+            slot
+            for slot, value in answers.items()
+            if slot not in TEXT_SLOTS and slot != requested and _reads_as(slot, old, value)
+        ]
+        if len(slots) != 1:
+            continue
+        slot = slots[0]
+        parsed = parse_answer(slot, new) if new else Parsed()
+        if parsed.ok and parsed.sure and not parsed.alternatives and parsed.value != answers[slot]:
+            return Correction(slot, parsed.value)
+        return Correction(slot, None)
+    return None
+
+
+def _reads_as(slot: str, text: str, value: Any) -> bool:
+    if slot in BOOLEAN_SLOTS:
+        return False  # "I said yes" names no question by itself
+    parsed = parse_answer(slot, text)
+    return parsed.ok and parsed.value == value
+
+
+
+def is_correction(
+    text: str, answers: Mapping[str, Any] | None = None, requested: str = ""
+) -> bool:
+    """Correction words, an explicit change, or an earlier answer named as replaced
+    ("5, not 4"): without them a message answers the question asked, even when it
+    mentions an earlier topic."""
+    tokens = tokenize(text or "")
+    if _MARKERS.find(tokens) or _CHANGE.find(tokens):
+        return True
+    if any(p.search(text or "") for p in _OLD_NEW[:3]):
+        return True
+    return bool(answers) and _old_and_new(text or "", answers or {}, requested) is not None
 
 
 def apply_correction(answers: Mapping[str, Any], correction: Correction) -> dict[str, Any]:
