@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
+from bot.intake.yesno import parse_yes_no
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
@@ -108,13 +109,31 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if _previous_bot_action(tracker) == self.name():
+        previous = _previous_bot_action(tracker)
+        if _accepts_start(tracker, intent, previous):
+            # "sure, let's do it" after the offer to start, or an answer as first message.
+            return _start(dispatcher, tracker, "utter_start_intro")
+        if previous == self.name():
             dispatcher.utter_message(response="utter_not_understood_choices")
         elif intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_not_understood")
         return []
+
+
+def _accepts_start(tracker: Tracker, intent: str | None, previous: str | None) -> bool:
+    """After the greeting's offer, anything but a no starts; with nothing said before, an
+    answer-like message (inform) starts too."""
+    if draft_exists(tracker) or (tracker.active_loop or {}).get("name"):
+        return False
+    if intent in ("deny", "out_of_scope"):
+        return False
+    text = tracker.latest_message.get("text") or ""
+    if previous == "action_greet":
+        verdict = parse_yes_no(text)
+        return not (verdict.ok and verdict.value is False)
+    return intent == "inform" and previous in (None, "action_session_start")
 
 
 def _previous_bot_action(tracker: Tracker) -> str | None:

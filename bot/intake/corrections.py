@@ -255,7 +255,7 @@ def _old_and_new(
             continue
         slot = slots[0]
         parsed = parse_answer(slot, new) if new else Parsed()
-        if parsed.ok and parsed.sure and not parsed.alternatives and parsed.value != answers[slot]:
+        if parsed.ok and parsed.sure and not parsed.alternatives:
             return Correction(slot, parsed.value)
         return Correction(slot, None)
     return None

@@ -12,13 +12,10 @@ from typing import Any
 
 from bot.intake.normalize import parse_answer, parse_yes_no
 from bot.intake.parsed import Parsed
-from bot.intake.questions import FORM_SLOTS, TEXT_SLOTS
+from bot.intake.questions import READBACK_PREFIX as PREFIX
+from bot.intake.questions import READBACK_SLOTS
 
-PREFIX = "confirm_"
-# Every question whose answer may be read back (free text is stored as typed).
-READBACK_SLOTS: tuple[str, ...] = tuple(
-    PREFIX + slot for slot in FORM_SLOTS if slot not in TEXT_SLOTS and slot != "summary_confirmed"
-)
+__all__ = ["READBACK_SLOTS", "pending", "resolve", "slot_of", "with_readback"]
 
 
 def readback_slot(slot: str) -> str:
