@@ -52,9 +52,7 @@ _WEAK = {
 }
 # Words that put a later statement after an earlier one ("but now she is in danger").
 _CONTRAST = frozenset(
-    w
-    for p in [*_LEX.get("contrast", []), *LEXICON.get("clause_breaks", [])]
-    for w in re.findall(r"[a-z0-9]+", fold(p))
+    w for p in _LEX.get("contrast", []) for w in re.findall(r"[a-z0-9]+", fold(p))
 )
 _CHOICE = {"1": True, "2": False, "true": True, "false": False}
 
@@ -133,7 +131,9 @@ def _decide(
     contrast puts the last one in a later clause ("was safe, but now she is in danger").
     A yes is never read from a message whose main clause is a no.
     """
-    strong = [s for s in statements if not s.weak] or statements
+    strong = [s for s in statements if not s.weak]
+    if not strong:  # only weak words ("he left"): a proposal to read back
+        return Parsed(statements[-1].value, sure=False, evidence=tuple(s.words for s in statements))
     last = strong[-1]
     opposite = [s for s in strong if s.value != last.value]
     sure = not opposite or (
@@ -160,7 +160,7 @@ def _leading_answer(tokens: list[Token], generic: list[Hit]) -> tuple[bool, str]
 
 
 def _has_contrast(text: str) -> bool:
-    """"but", "now", "mais"...: a later statement replaces an earlier one."""
+    """"now", "maintenant"...: a later statement replaces an earlier one."""
     return bool(set(re.findall(r"[a-z0-9]+", fold(text))) & _CONTRAST)
 
 
