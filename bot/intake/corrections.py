@@ -22,7 +22,14 @@ from bot.intake.countries import find_mentions, role_of
 from bot.intake.counts import parse_count
 from bot.intake.lexicon import LEXICON
 from bot.intake.normalize import Parsed, parse_answer, parse_yes_no
-from bot.intake.questions import BOOLEAN_SLOTS, COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
+from bot.intake.questions import (
+    BOOLEAN_SLOTS,
+    CHOICES,
+    COUNT_SLOTS,
+    COUNTRY_SLOTS,
+    FORM_SLOTS,
+    TEXT_SLOTS,
+)
 from bot.intake.text import Hit, Matcher, Token, tokenize
 from bot.intake.yesno import TOPIC_MATCHERS
 
@@ -32,6 +39,7 @@ _STRIP = Matcher({"strip": _LEX.get("strip", [])})
 _INTRO = Matcher({"intro": _LEX.get("value_intro", [])})
 _CHANGE = Matcher({"change": _LEX.get("change", [])})
 _SLOTS = Matcher({slot: phrases for slot, phrases in (_LEX.get("slots") or {}).items()})
+_ADDED = Matcher({"added": _LEX.get("added", [])})
 _FAMILY_NOUNS = Matcher(
     {"member": [str(k) for k in (LEXICON.get("counts", {}).get("members") or {})]}
 )
@@ -144,7 +152,11 @@ def _inferred(text: str, tokens: Sequence[Token]) -> Correction | None:
         value = confident(slot, text)
         if value and value not in ("none", "unknown"):
             return Correction(slot, value)
-    topical = [slot for slot, m in TOPIC_MATCHERS.items() if m.find(tokens)]
+    topical = [
+        slot
+        for slot, m in TOPIC_MATCHERS.items()
+        if slot != "summary_confirmed" and m.find(tokens)
+    ]
     if len(topical) == 1:
         parsed = parse_yes_no(text, topical[0])
         if parsed.ok:
@@ -156,6 +168,22 @@ def parse_correction(
     text: str, answers: Mapping[str, Any], requested_slot: str | None
 ) -> Correction | None:
     """The change a message asks for, or None when nothing usable is in it."""
+    found = _parse_correction(text, answers, requested_slot)
+    # "she is also indigenous": added to the earlier factors, not replacing them.
+    if (
+        found is not None
+        and found.slot == "risk_factors"
+        and isinstance(found.value, list)
+        and _ADDED.find(tokenize(text))
+    ):
+        merged = set(answers.get("risk_factors") or []) | set(found.value)
+        found = Correction(found.slot, [v for v in CHOICES["risk_factors"] if v in merged])
+    return found
+
+
+def _parse_correction(
+    text: str, answers: Mapping[str, Any], requested_slot: str | None
+) -> Correction | None:
     if not text or not text.strip():
         return None
     raw_tokens = tokenize(text)
@@ -246,11 +274,16 @@ def _old_and_new(
         if not match:
             continue
         old, new = match.group("old").strip(), match.group("new").strip()
-        slots = [
+        if _SLOTS.find(tokenize(old)):
+            continue  # "change the family size to 2": the question is named, see below
+        readable = [
             slot
-            for slot, value in answers.items()
-            if slot not in TEXT_SLOTS and slot != requested and _reads_as(slot, old, value)
+            for slot in answers
+            if slot not in TEXT_SLOTS and slot != requested and _reads_as(slot, old)
         ]
+        # The earlier answer equal to the replaced value; else the one slot that reads it
+        # ("I said three kids" when four were recorded: still the family count).
+        slots = [slot for slot in readable if _reads_as(slot, old, answers[slot])] or readable
         if len(slots) != 1:
             continue
         slot = slots[0]
@@ -261,11 +294,16 @@ def _old_and_new(
     return None
 
 
-def _reads_as(slot: str, text: str, value: Any) -> bool:
+_ANY = object()
+
+
+def _reads_as(slot: str, text: str, value: Any = _ANY) -> bool:
     if slot in BOOLEAN_SLOTS:
         return False  # "I said yes" names no question by itself
+    if text.strip().isdigit() and slot not in COUNT_SLOTS:
+        return False  # a bare number is a count, not a numbered option here
     parsed = parse_answer(slot, text)
-    return parsed.ok and parsed.value == value
+    return parsed.ok and (value is _ANY or parsed.value == value)
 
 
 

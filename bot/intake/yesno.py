@@ -31,6 +31,8 @@ _GENERIC = Matcher(
         "affirm_short": _LEX.get("affirm_short", []),
         "deny": _LEX.get("deny", []),
         "unsure": _LEX.get("unsure", []),
+        # Words that contain a yes or a no without being one ("non-state actors").
+        "other": _LEX.get("not_answers", []),
     }
 )
 TOPIC_MATCHERS = {
@@ -84,7 +86,7 @@ def parse_yes_no(text: str, slot: str | None = None) -> Parsed:
 
     # Generic words: the first one leads the answer ("no, not yet" / "yes I think so").
     for hit in generic:
-        if hit.label == "unsure":
+        if hit.label in ("unsure", "other"):
             continue
         if hit.label == "affirm_short":
             closed = _clause_end(tokens, hit.end)

@@ -56,6 +56,8 @@ def _score_correction(
         correction = parse_correction(text, answers, asked)
         if correction is None or correction.value is None:
             return None, ASKED
+        if correction.slot != asked and correction.slot not in answers:
+            return None, ASKED  # nothing earlier to change: the actions ask again
         got = "answer" if correction.slot == asked else {correction.slot: correction.value}
     if got == expected:
         return got, UNDERSTOOD
