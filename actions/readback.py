@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.responses import button_titles, language, text
 from actions.summary import display_value
+from bot.intake.questions import CHOICES
 from bot.intake.readback import READBACK_SLOTS, slot_of
 
 
@@ -47,16 +48,13 @@ def say_changes(
             )
         )
     if lines:
-        dispatcher.utter_message(
-            text=text(domain, "utter_correction_changed", lang).format(changes="\n".join(lines))
-        )
+        dispatcher.utter_message(response="utter_correction_changed", changes="\n".join(lines))
         return True
     slot = next((s for s in updates if s != "summary_confirmed"), "")
     dispatcher.utter_message(
-        text=text(domain, "utter_correction_unchanged", lang).format(
-            field=field(slot, domain, lang),
-            value=display_value(slot, tracker.get_slot(slot), domain, lang),
-        )
+        response="utter_correction_unchanged",
+        field=field(slot, domain, lang),
+        value=display_value(slot, tracker.get_slot(slot), domain, lang),
     )
     return False
 
@@ -76,18 +74,17 @@ class ActionAskReadback(Action, ABC):
         choices = list(readback.get("choices") or [None])
         label = field(slot, domain, lang)
         if len(choices) == 1:
-            yes_no = button_titles(domain, "utter_readback_buttons", lang)
             dispatcher.utter_message(
-                text=text(domain, "utter_readback", lang).format(
-                    field=label, value=display_value(slot, choices[0], domain, lang)
-                ),
-                buttons=[{"title": title, "payload": p} for p, title in yes_no.items()],
+                response="utter_readback",
+                field=label,
+                value=display_value(slot, choices[0], domain, lang),
             )
             return []
         options = [display_value(slot, value, domain, lang) for value in choices]
-        numbered = "\n".join(f"{n}. {option}" for n, option in enumerate(options, 1))
         dispatcher.utter_message(
-            text=text(domain, "utter_readback_pick", lang).format(field=label, options=numbered),
+            response="utter_readback_pick",
+            field=label,
+            options="\n".join(f"{n}. {option}" for n, option in enumerate(options, 1)),
             buttons=[{"title": o, "payload": str(n)} for n, o in enumerate(options, 1)],
         )
         return []
@@ -95,8 +92,10 @@ class ActionAskReadback(Action, ABC):
 
 def numbered_options(slot: str, domain: dict[str, Any], lang: str) -> str:
     """"1. Yes / 2. No", "1. Journalism and media ...": the question's options, numbered."""
-    titles = list(button_titles(domain, f"utter_ask_{slot}", lang).values())
-    return "\n".join(f"{n}. {title}" for n, title in enumerate(titles, 1))
+    titles = button_titles(domain, f"utter_ask_{slot}", lang)
+    # In the order the parsers number them (CHOICES; yes then no), whatever the buttons' order.
+    values = CHOICES.get(slot, ("yes", "no"))
+    return "\n".join(f"{n}. {titles.get(v, v)}" for n, v in enumerate(values, 1))
 
 
 def _ask_action(name: str) -> type[ActionAskReadback]:

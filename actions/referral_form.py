@@ -9,11 +9,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.readback import numbered_options, say_changes
-from actions.responses import has_response, language, text
+from actions.responses import has_response, language
 from bot.intake.corrections import apply_correction, is_correction, parse_correction
 from bot.intake.draft import answer_updates, answers_from_slots
 from bot.intake.normalize import parse_answer, parse_yes_no
-from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS, required_slots
+from bot.intake.questions import (
+    ACTIVITY_DESCRIPTION,
+    BOOLEAN_SLOTS,
+    CHOICES,
+    FORM_SLOTS,
+    required_slots,
+)
 from bot.intake.readback import (
     ACCEPT,
     READBACK_SLOTS,
@@ -27,8 +33,6 @@ from bot.intake.readback import (
 
 # Consent is asked second and nothing sensitive before it: without consent the form ends there.
 CONSENT_GATE = ("partner_case_reference", "consent_to_share")
-# The caseworker's own words for the activity, kept (encrypted) for the officer.
-ACTIVITY_DESCRIPTION = "hrd_activity_description"
 
 
 def _user_text(tracker: Tracker, value: Any) -> str:
@@ -109,12 +113,8 @@ class ValidateReferralForm(FormValidationAction):
         if misunderstood >= 2:
             fixed = slot in CHOICES or slot in BOOLEAN_SLOTS
             if fixed:
-                lang = language(tracker)
-                dispatcher.utter_message(
-                    text=text(domain, "utter_choose_option", lang)
-                    + "\n"
-                    + numbered_options(slot, domain, lang)
-                )
+                options = numbered_options(slot, domain, language(tracker))
+                dispatcher.utter_message(response="utter_choose_numbered", options=options)
             else:
                 dispatcher.utter_message(response=f"utter_help_{slot}")
         return {slot: None, "misunderstood": misunderstood}

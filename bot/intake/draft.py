@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.intake.parsed import Parsed
-from bot.intake.questions import FORM_SLOTS, READBACK_SLOTS
+from bot.intake.questions import ACTIVITY_DESCRIPTION, FORM_SLOTS, READBACK_SLOTS
 
 # Slots that belong to one draft and are cleared when it is submitted, refused or cancelled.
 DRAFT_SLOTS: tuple[str, ...] = (
@@ -17,7 +17,7 @@ DRAFT_SLOTS: tuple[str, ...] = (
     "intake_id",
     "misunderstood",
     "readback",
-    "hrd_activity_description",
+    ACTIVITY_DESCRIPTION,
 )
 
 

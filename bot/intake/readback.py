@@ -7,6 +7,7 @@ words). The pending reading lives in the `readback` slot as a plain dict.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,6 +49,11 @@ def with_readback(required: Sequence[str], readback: Mapping[str, Any] | None) -
 
 
 ACCEPT, REJECT, UNCLEAR = "accept", "reject", "unclear"
+# A yes or no opening a longer reply to a read-back.
+_LEADING = re.compile(
+    r"^\s*(?:yes|yeah|yep|no|nope|oui|non|si|correct|wrong|faux|exact)\b[\s,.;:!-]*",
+    re.IGNORECASE,
+)
 
 
 def resolve(readback: Mapping[str, Any], text: str) -> tuple[str, Any]:
@@ -67,6 +73,13 @@ def resolve(readback: Mapping[str, Any], text: str) -> tuple[str, Any]:
     if len(choices) > 1 and answer.ok and answer.value in choices and not answer.alternatives:
         return ACCEPT, answer.value
     verdict = parse_yes_no(text)
+    rest = _LEADING.sub("", text, count=1).strip()
+    if rest and rest != text.strip() and not parse_yes_no(rest).ok:
+        # "no, he fled because of the threats": the no answers the read-back, the rest
+        # is the answer to the question itself.
+        fresh = parse_answer(slot, rest)
+        if fresh.ok and fresh.sure and not fresh.alternatives:
+            return ACCEPT, fresh.value
     if verdict.ok and verdict.sure and _only_yes_no(text, verdict):
         if verdict.value is False:
             return REJECT, None

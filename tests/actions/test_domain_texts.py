@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.intake.questions import CHOICES, FORM_SLOTS
+from bot.intake.questions import CHOICES, FORM_SLOTS, READBACK_SLOTS
 from bot.rules import RULES
 from tests.actions.support import DOMAIN
 
@@ -35,4 +35,5 @@ def test_every_reason_and_alternative_is_explained() -> None:
 
 
 def test_form_slots_are_declared_in_contract_order() -> None:
-    assert DOMAIN["forms"]["referral_form"]["required_slots"] == list(FORM_SLOTS)
+    # The read-backs (confirm_<slot>) follow: asked only while one is pending.
+    assert DOMAIN["forms"]["referral_form"]["required_slots"] == [*FORM_SLOTS, *READBACK_SLOTS]
