@@ -60,10 +60,9 @@ class ValidateReferralForm(FormValidationAction):
         text_ = _user_text(tracker, value)
         # "actually she is in Uganda, not Kenya" typed as the answer to the summary: a
         # correction is looked for first, since it may well contain a "no" or a "not".
-        correction = correction_updates(text_, tracker, "summary_confirmed")
-        if correction is not None:
-            say_changes(dispatcher, tracker, domain, correction)
-            return {**correction, "summary_confirmed": None}
+        corrected = _corrected(text_, "summary_confirmed", dispatcher, tracker, domain)
+        if corrected is not None:
+            return corrected
         answer = parse_yes_no(text_, "summary_confirmed")
         if answer.ok and answer.value is True and answer.sure:
             return {"summary_confirmed": True, "misunderstood": 0}
@@ -82,12 +81,9 @@ class ValidateReferralForm(FormValidationAction):
         domain: dict[str, Any],
     ) -> dict[str, Any]:
         text_ = _user_text(tracker, value)
-        # Correction words first ("wait, I said four before, it is five"); without them the
-        # message answers the question asked, whatever earlier topic it mentions.
-        correction = correction_updates(text_, tracker, slot)
-        if correction is not None:
-            say_changes(dispatcher, tracker, domain, correction)
-            return {**correction, slot: None}
+        corrected = _corrected(text_, slot, dispatcher, tracker, domain)
+        if corrected is not None:
+            return corrected
         parsed = parse_answer(slot, text_)
         if parsed.needs_readback:
             # Read back before storing: the form asks confirm_<slot> next.
@@ -131,10 +127,9 @@ class ValidateReferralForm(FormValidationAction):
         slot = slot_of(name) or ""
         readback = tracker.get_slot("readback") or {}
         text_ = _user_text(tracker, value)
-        correction = correction_updates(text_, tracker, slot)
-        if correction is not None:
-            say_changes(dispatcher, tracker, domain, correction)
-            return {**correction, name: None}
+        corrected = _corrected(text_, slot, dispatcher, tracker, domain, asked=name)
+        if corrected is not None:
+            return corrected
         verdict, answer = resolve(readback, text_)
         if verdict == ACCEPT:
             return {slot: answer, "readback": None, name: None, "misunderstood": 0}
@@ -144,6 +139,24 @@ class ValidateReferralForm(FormValidationAction):
             return {slot: None, "readback": None, name: None, "misunderstood": misunderstood}
         dispatcher.utter_message(response="utter_readback_unclear")
         return {name: None}
+
+
+def _corrected(
+    text_: str,
+    slot: str,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    asked: str | None = None,
+) -> dict[str, Any] | None:
+    """Correction words first ("wait, I said four before, it is five"): the change, said
+    exactly, and the question asked (`asked`, else `slot`) asked again. Without them the
+    message answers the question asked, whatever earlier topic it mentions."""
+    correction = correction_updates(text_, tracker, slot)
+    if correction is None:
+        return None
+    say_changes(dispatcher, tracker, domain, correction)
+    return {**correction, asked or slot: None}
 
 
 def _described(slot: str, text_: str) -> dict[str, Any]:

@@ -9,17 +9,16 @@ exactly the expected answers (a read-back must never cost correctness).
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))  # after PYTHONPATH: the checkout measured comes first
 
+from bench.servers import dev_assistant  # noqa: E402
 from tests.e2e.referrals import REFERRALS, Referral  # noqa: E402
-from tests.support.servers import VENV_BIN, Assistant, assistant_env  # noqa: E402
+from tests.support.servers import Assistant  # noqa: E402
 
 MAX_TURNS = 60
 
@@ -53,15 +52,8 @@ def interview(assistant: Assistant, referral: Referral) -> tuple[int, bool]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        env = assistant_env(workdir / "data")
-        subprocess.run([str(VENV_BIN / "hrd"), "db", "upgrade"], cwd=ROOT, env=env, check=True)
-        assistant = Assistant(workdir=workdir, env=env).start()
-        try:
-            results = [interview(assistant, referral) for referral in REFERRALS]
-        finally:
-            assistant.stop()
+    with dev_assistant() as assistant:
+        results = [interview(assistant, referral) for referral in REFERRALS]
     turns = [t for t, _ in results]
     exact = sum(ok for _, ok in results)
     print(f"straightforward referrals: mean {statistics.mean(turns):.1f} turns "

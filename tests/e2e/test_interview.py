@@ -66,6 +66,14 @@ def _through(talk: Talk, answers: tuple[str, ...]) -> None:
         talk.say(answer)
 
 
+def _to_flight(caseworker: Caseworker, n: int) -> Talk:
+    """A new referral answered up to the flight question."""
+    talk = Talk(caseworker)
+    _through(talk, (*(a.format(n=n) for a in OPENING), "journalist", "the police"))
+    assert talk.requested() == "fled_persecution"
+    return talk
+
+
 def test_greeting_leads_and_an_acceptance_starts_the_form(caseworker: Caseworker) -> None:
     for hello, accept in (("hello", "sure, let's do it"), ("bonjour", "oui, allons-y")):
         talk = Talk(caseworker)
@@ -79,10 +87,7 @@ def test_greeting_leads_and_an_acceptance_starts_the_form(caseworker: Caseworker
 def test_a_no_with_a_reason_is_stored_as_no_and_the_decision_sees_it(
     caseworker: Caseworker,
 ) -> None:
-    talk = Talk(caseworker)
-    _through(talk, tuple(a.format(n=1) for a in OPENING))
-    talk.say("she is an investigative reporter")
-    talk.say("the police")
+    talk = _to_flight(caseworker, 1)
     talk.say("no, he left for economic reasons, his work had nothing to do with it")
     assert talk.slots()["fled_persecution"] is False
     assert talk.requested() == "refugee_status"  # no read-back, no re-ask
@@ -100,21 +105,15 @@ def test_a_no_with_a_reason_is_stored_as_no_and_the_decision_sees_it(
 def test_natural_negatives_are_understood_at_once(
     caseworker: Caseworker, answer: str, lang: str
 ) -> None:
-    talk = Talk(caseworker)
-    _through(talk, tuple(a.format(n=2) for a in OPENING))
-    talk.say("journalist")
-    talk.say("the police")
-    assert talk.requested() == "fled_persecution"
+    talk = _to_flight(caseworker, 2)
     talk.say(answer)
     assert talk.slots()["fled_persecution"] is False
     assert talk.requested() == "refugee_status"
 
 
 def test_a_correction_says_exactly_what_changed_and_is_stored(caseworker: Caseworker) -> None:
-    talk = Talk(caseworker)
-    _through(talk, tuple(a.format(n=3) for a in OPENING))
-    _through(talk, ("journalist", "the police", "yes she fled", "recognized refugee",
-                    "no", "no", "four"))
+    talk = _to_flight(caseworker, 3)
+    _through(talk, ("yes she fled", "recognized refugee", "no", "no", "four"))
     assert talk.requested() == "risk_factors"
     reply = talk.say("wait, I said four before, it is five people with her")
     assert "Family members: 5 (was 4)" in reply
@@ -173,9 +172,7 @@ def test_an_answer_mentioning_an_earlier_topic_is_not_a_correction(
 
 
 def test_an_unsure_answer_is_read_back_and_a_no_asks_again(caseworker: Caseworker) -> None:
-    talk = Talk(caseworker)
-    _through(talk, tuple(a.format(n=7) for a in OPENING))
-    _through(talk, ("journalist", "the police"))
+    talk = _to_flight(caseworker, 7)
     reply = talk.say("he left")
     assert talk.requested() == "confirm_fled_persecution"
     assert "I understood" in reply
