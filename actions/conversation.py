@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
-from bot.intake.yesno import parse_yes_no
+from bot.intake.normalize import looks_like_answer, parse_yes_no
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
@@ -131,9 +131,14 @@ def _accepts_start(tracker: Tracker, intent: str | None, previous: str | None) -
         return False
     text = tracker.latest_message.get("text") or ""
     if previous == "action_greet":
+        if intent in ("affirm", "start_referral"):
+            return True
         verdict = parse_yes_no(text)
-        return not (verdict.ok and verdict.value is False)
-    return intent == "inform" and previous in (None, "action_session_start")
+        if verdict.ok:
+            return verdict.value is True
+    elif previous not in (None, "action_session_start"):
+        return False
+    return intent == "inform" and looks_like_answer(text)
 
 
 def _previous_bot_action(tracker: Tracker) -> str | None:

@@ -24,6 +24,7 @@ from bot.intake.yesno import parse_yes_no
 
 __all__ = [
     "Parsed",
+    "looks_like_answer",
     "parse_activity",
     "parse_agent",
     "parse_answer",
@@ -47,6 +48,20 @@ _PARSERS: dict[str, Callable[[str], Parsed]] = {
     "risk_factors": parse_risk_factors,
     "criminal_charges": parse_charges,
 }
+
+
+# Questions whose answers say something about a referral on their own (a place, a kind of
+# work, a persecutor, a count, a status): an opening message that reads as one starts it.
+_TELLING = ("country_of_origin", "hrd_activity", "persecution_agent", "refugee_status")
+
+
+def looks_like_answer(text: str) -> bool:
+    """"a journalist from Uganda", "she fled the police": an answer-like message, not small
+    talk or gibberish (a guessed misspelling does not count)."""
+    return any(
+        parsed.ok and parsed.sure and parsed.value not in ("other", "none", "unknown")
+        for parsed in (parse_answer(slot, text) for slot in _TELLING)
+    )
 
 
 def parse_answer(slot: str, text: str) -> Parsed:

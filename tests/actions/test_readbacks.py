@@ -125,3 +125,18 @@ def test_accepting_the_greetings_offer_starts_the_form(text: str) -> None:
     events, messages = run(ActionFallback(), state)
     assert responses(messages) == ["utter_start_intro"]
     assert any(e["event"] == "active_loop" and e["name"] == "referral_form" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "starts"),
+    [
+        ("a journalist from Uganda needs to be referred", "inform", True),
+        ("zxqv blarg wibble", "inform", False),
+        ("no, not now", "deny", False),
+    ],
+)
+def test_an_answer_like_first_message_starts_the_form(text: str, intent: str, starts: bool) -> None:
+    state = tracker({"partner_org": "unhcr"}, text=text, intent=intent,
+                    events=[{"event": "user", "text": text}])
+    events, _ = run(ActionFallback(), state)
+    assert any(e["event"] == "active_loop" for e in events) is starts
