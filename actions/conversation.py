@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
-from bot.intake.normalize import looks_like_answer, parse_yes_no
+from bot.intake.normalize import asks_to_start, looks_like_answer, parse_yes_no
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
@@ -28,8 +28,8 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if draft_exists(tracker):
-            return _start(dispatcher, tracker, "utter_welcome_back")
+        if draft_exists(tracker) or asks_to_start(tracker.latest_message.get("text") or ""):
+            return _start(dispatcher, tracker, "utter_start_intro")
         dispatcher.utter_message(response="utter_greet")
         return []
 

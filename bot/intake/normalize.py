@@ -18,12 +18,15 @@ from bot.intake.categories import (
 from bot.intake.countries import parse_country
 from bot.intake.counts import parse_count
 from bot.intake.freetext import parse_reference, parse_threat_description
+from bot.intake.lexicon import LEXICON
 from bot.intake.parsed import Parsed
 from bot.intake.questions import BOOLEAN_SLOTS, COUNTRY_SLOTS
+from bot.intake.text import Matcher, tokenize
 from bot.intake.yesno import parse_yes_no
 
 __all__ = [
     "Parsed",
+    "asks_to_start",
     "looks_like_answer",
     "parse_activity",
     "parse_agent",
@@ -62,6 +65,15 @@ def looks_like_answer(text: str) -> bool:
         parsed.ok and parsed.sure and parsed.value not in ("other", "none", "unknown")
         for parsed in (parse_answer(slot, text) for slot in _TELLING)
     )
+
+
+_START = Matcher({"start": LEXICON.get("start_words", [])})
+
+
+def asks_to_start(text: str) -> bool:
+    """"Good morning, we have a case for the HRD stream": a greeting that already asks for a
+    referral starts it, without an offer to accept first."""
+    return bool(_START.find(tokenize(text or "")))
 
 
 def parse_answer(slot: str, text: str) -> Parsed:

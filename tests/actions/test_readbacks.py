@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.conversation import ActionFallback
+from actions.conversation import ActionFallback, ActionGreet
 from actions.corrections import ActionApplyCorrection
 from actions.readback import READBACK_ACTIONS
 from actions.referral_form import ValidateReferralForm
@@ -139,4 +139,20 @@ def test_an_answer_like_first_message_starts_the_form(text: str, intent: str, st
     state = tracker({"partner_org": "unhcr"}, text=text, intent=intent,
                     events=[{"event": "user", "text": text}])
     events, _ = run(ActionFallback(), state)
+    assert any(e["event"] == "active_loop" for e in events) is starts
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("hello", False),
+        ("bonjour", False),
+        ("Good morning. Front Line Defenders has a case for the HRD stream", True),
+        ("Bonjour, j'ai une défenseure haïtienne à recommander", True),
+    ],
+)
+def test_a_greeting_that_asks_for_a_referral_starts_it(text: str, starts: bool) -> None:
+    state = tracker({"partner_org": "unhcr"}, text=text, intent="greet")
+    events, messages = run(ActionGreet(), state)
+    assert responses(messages) == (["utter_start_intro"] if starts else ["utter_greet"])
     assert any(e["event"] == "active_loop" for e in events) is starts
