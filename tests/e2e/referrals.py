@@ -33,7 +33,9 @@ REFERRALS: tuple[Referral, ...] = (
             "yes she gave her written consent",
             "she's Ugandan",
             "she is staying in Nairobi now",
-            "she is an investigative reporter covering land grabs by officials",
+            # Not "covering land grabs": that fits two categories and is asked as a pick
+            # (tests/e2e/test_interview.py); this referral stays straightforward.
+            "she is an investigative reporter exposing abuses by officials",
             "the police and the military intelligence",
             "yes, she fled after her newspaper was raided",
             "UNHCR recognised her as a refugee last year",
