@@ -133,12 +133,16 @@ class ValidateReferralForm(FormValidationAction):
         verdict, answer = resolve(readback, text_)
         if verdict == ACCEPT:
             return {slot: answer, "readback": None, name: None, "misunderstood": 0}
+        misunderstood = int(tracker.get_slot("misunderstood") or 0) + 1
         if verdict == REJECT:
             dispatcher.utter_message(response="utter_readback_rejected")
-            misunderstood = int(tracker.get_slot("misunderstood") or 0) + 1
             return {slot: None, "readback": None, name: None, "misunderstood": misunderstood}
+        if misunderstood >= 2:
+            # No dead loop: the question itself again, with its options numbered.
+            return {**self._not_understood(slot, None, dispatcher, tracker, domain),
+                    "readback": None, name: None}
         dispatcher.utter_message(response="utter_readback_unclear")
-        return {name: None}
+        return {name: None, "misunderstood": misunderstood}
 
 
 def _corrected(

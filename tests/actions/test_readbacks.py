@@ -156,3 +156,16 @@ def test_a_greeting_that_asks_for_a_referral_starts_it(text: str, starts: bool) 
     events, messages = run(ActionGreet(), state)
     assert responses(messages) == (["utter_start_intro"] if starts else ["utter_greet"])
     assert any(e["event"] == "active_loop" for e in events) is starts
+
+
+def test_a_read_back_not_understood_twice_falls_back_to_numbered_options() -> None:
+    readback = {"slot": "fled_persecution", "choices": [False], "evidence": []}
+    values, messages = validate("confirm_fled_persecution", "purple", **BEFORE_FLIGHT,
+                                readback=readback)
+    assert responses(messages) == ["utter_readback_unclear"]
+    assert values["requested_slot"] == "confirm_fled_persecution"
+    values, messages = validate("confirm_fled_persecution", "purple", **BEFORE_FLIGHT,
+                                readback=readback, misunderstood=1)
+    assert responses(messages) == ["utter_invalid_fled_persecution", "utter_choose_numbered"]
+    assert values["readback"] is None
+    assert values["requested_slot"] == "fled_persecution"
