@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.responses import has_response
+from bot.intake.readback import slot_of
 
 
 class ActionExplainQuestion(Action):
@@ -20,7 +21,8 @@ class ActionExplainQuestion(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         kind = "why" if intent == "ask_why" else "help"
-        slot = tracker.get_slot("requested_slot")
+        requested = tracker.get_slot("requested_slot")
+        slot = slot_of(requested) or requested  # at a read-back: the question it confirms
         name = f"utter_{kind}_{slot}"
         dispatcher.utter_message(
             response=name if slot and has_response(domain, name) else "utter_help_general"

@@ -169,3 +169,11 @@ def test_a_read_back_not_understood_twice_falls_back_to_numbered_options() -> No
     assert responses(messages) == ["utter_invalid_fled_persecution", "utter_choose_numbered"]
     assert values["readback"] is None
     assert values["requested_slot"] == "fled_persecution"
+
+
+def test_why_at_a_read_back_explains_its_question() -> None:
+    from actions.explain import ActionExplainQuestion
+
+    state = tracker({"requested_slot": "confirm_fled_persecution"}, text="why?", intent="ask_why")
+    _, messages = run(ActionExplainQuestion(), state)
+    assert responses(messages) == ["utter_why_fled_persecution"]
