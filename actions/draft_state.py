@@ -13,6 +13,7 @@ from bot.config import dev_partner_org
 from bot.intake.draft import answer_updates, cleared_draft, has_draft, new_intake_id
 from bot.intake.normalize import parse_answer
 from bot.intake.questions import COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
+from bot.intake.readback import pending
 from bot.rules import StreamNotOpen, load_policies, referral_refusal
 
 REFERRAL_FORM = "referral_form"
@@ -66,4 +67,7 @@ def answer_in_disguise(tracker: Tracker, places: bool = True) -> list[EventType]
     parsed = parse_answer(slot, tracker.latest_message.get("text") or "")
     if not parsed.ok:
         return []
-    return [SlotSet(name, value) for name, value in answer_updates(slot, parsed).items()]
+    if parsed.needs_readback:  # the form reads it back before storing it
+        return [SlotSet("readback", pending(slot, parsed))]
+    updates = answer_updates(slot, parsed, tracker.slots)
+    return [SlotSet(name, value) for name, value in updates.items()]

@@ -13,6 +13,7 @@ from actions import outbox_drainer
 from actions.draft_state import clear_draft_events, org_refusal, partner_org
 from actions.guard import GuardedAction
 from bot.intake.draft import answers_from_slots, new_intake_id
+from bot.intake.questions import ACTIVITY_DESCRIPTION
 from bot.rules import outcome_messages
 from bot.store.outbox import Queued, submit_or_queue
 
@@ -43,6 +44,9 @@ class ActionSubmitReferral(GuardedAction):
         if tracker.get_slot("summary_confirmed") is not True:
             return []
         answers = answers_from_slots(tracker.slots)
+        description = tracker.get_slot(ACTIVITY_DESCRIPTION)
+        if description:  # the caseworker's own words, for the officer (encrypted with the rest)
+            answers[ACTIVITY_DESCRIPTION] = str(description)[:2000]
         result = submit_or_queue(
             intake_id=tracker.get_slot("intake_id") or new_intake_id(),
             sender_id=tracker.sender_id,

@@ -270,6 +270,7 @@ FRENCH_LABELS: dict[str, dict[str, str]] = {
         "medical_needs": "Besoins médicaux",
         "criminal_charges": "Accusations criminelles",
         "wants_resettlement_canada": "Souhaite être réinstallé au Canada",
+        "hrd_activity_description": "Travail de défense des droits, dans les mots de l'intervenant",
         "summary_confirmed": "Résumé confirmé",
     },
     "status": {

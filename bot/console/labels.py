@@ -24,6 +24,7 @@ ENGLISH_LABELS: dict[str, dict[str, str]] = {
         "country_of_origin": "Country of origin",
         "current_country": "Current country",
         "hrd_activity": "Human rights work",
+        "hrd_activity_description": "Human rights work, in the caseworker's words",
         "persecution_agent": "Persecuted by",
         "fled_persecution": "Fled persecution",
         "refugee_status": "Refugee status",

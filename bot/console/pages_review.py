@@ -41,7 +41,7 @@ from bot.console.transcripts import (
 )
 from bot.console.transitions import TransitionNotAllowed, move_case, next_statuses
 from bot.console.web_auth import SUPERVISOR_ROLES, not_found, require
-from bot.intake.questions import FORM_SLOTS
+from bot.intake.questions import ACTIVITY_DESCRIPTION, FORM_SLOTS
 from bot.rules import explain_case
 from bot.store import (
     CaseNotFound,
@@ -73,7 +73,8 @@ def _view_case(principal: Principal, reference: str) -> dict[str, Any] | None:
         return None
     audit_case(reference, principal.actor, "viewed")
     return {"case": record, "review": review_state(reference),
-            "answers": [(s, record.answers.get(s)) for s in FORM_SLOTS if s in record.answers],
+            "answers": [(s, record.answers.get(s)) for s in (*FORM_SLOTS, ACTIVITY_DESCRIPTION)
+                        if s in record.answers],
             "next_statuses": next_statuses(record.status),
             "conversation": conversation_of_sender(record.sender_id),
             "explanation": explain_case(record.answers, record.decision),

@@ -110,6 +110,11 @@ class CaseSummary:
         }
 
 
+# Saved (encrypted) with the answers for the officer, but no slot of the contract: the
+# case API's "answers" leave them out (intake-contract.md).
+OFFICER_NOTES = frozenset({"hrd_activity_description"})
+
+
 @dataclass(frozen=True)
 class CaseRecord(CaseSummary):
     answers: dict[str, Any]
@@ -117,7 +122,8 @@ class CaseRecord(CaseSummary):
     sender_id: str
 
     def to_api_dict(self) -> dict[str, Any]:
-        return {**super().to_api_dict(), "answers": self.answers}
+        answers = {k: v for k, v in self.answers.items() if k not in OFFICER_NOTES}
+        return {**super().to_api_dict(), "answers": answers}
 
 
 def format_reference(year: int, seq: int) -> str:

@@ -66,7 +66,7 @@ def test_correction_changes_the_named_answer_and_asks_for_the_summary_again() ->
     values = slot_sets(events)
     assert values["family_members"] == 2
     assert values["summary_confirmed"] is None
-    assert responses(messages) == ["utter_correction_applied"]
+    assert responses(messages) == ["utter_correction_changed"]
 
 
 def test_cancel_asks_once_then_discards_everything() -> None:
@@ -82,10 +82,14 @@ def test_cancel_asks_once_then_discards_everything() -> None:
 
 
 def test_fallback_offers_choices_the_second_time_in_a_row() -> None:
-    first = tracker(events=[{"event": "user", "text": "blorp"}])
+    first = tracker(
+        text="blorp", intent="nlu_fallback", events=[{"event": "user", "text": "blorp"}]
+    )
     _, messages = run(ActionFallback(), first)
     assert responses(messages) == ["utter_not_understood"]
     second = tracker(
+        text="blorp again",
+        intent="nlu_fallback",
         events=[
             {"event": "user", "text": "blorp"},
             {"event": "action", "name": "action_fallback"},

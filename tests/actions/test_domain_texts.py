@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intake.questions import CHOICES, FORM_SLOTS
+from bot.intake.questions import CHOICES, FORM_SLOTS, READBACK_SLOTS
 from bot.rules import RULES
 from bot.rules.engine import PRIVATE_SPONSORSHIP, REGULAR_RESETTLEMENT
 from bot.rules.messages import outcome_key
@@ -86,4 +86,5 @@ def test_one_consistent_message_per_outcome(decision: dict) -> None:
 
 
 def test_form_slots_are_declared_in_contract_order() -> None:
-    assert DOMAIN["forms"]["referral_form"]["required_slots"] == list(FORM_SLOTS)
+    # The read-backs (confirm_<slot>) follow: asked only while one is pending.
+    assert DOMAIN["forms"]["referral_form"]["required_slots"] == [*FORM_SLOTS, *READBACK_SLOTS]

@@ -11,7 +11,7 @@ from actions.responses import text
 from bot.rules import outcome_messages
 from bot.store import get_case
 from tests.actions.support import DOMAIN
-from tests.e2e.referrals import REFERRALS, Referral
+from tests.e2e.referrals import REFERRALS, Referral, answer_all
 from tests.support.servers import Assistant, reply_texts
 
 pytestmark = pytest.mark.e2e
@@ -29,8 +29,12 @@ def test_complete_referral_is_stored_exactly(assistant: Assistant, referral: Ref
     replies = assistant.say(sender, referral.opener)
     if "Start a referral" in str(replies):  # a greeting: start explicitly, as a caseworker would
         assistant.say(sender, "yes let's start a referral")
-    for answer in referral.answers:
-        replies = assistant.say(sender, answer)
+    replies, _ = answer_all(
+        lambda text: assistant.say(sender, text),
+        lambda: current_slots(assistant, sender),
+        referral.answers,
+        referral.expected,
+    )
     # Before confirming: every slot holds the normalized value, and the summary was shown.
     slots = current_slots(assistant, sender)
     assert {slot: slots[slot] for slot in referral.expected} == referral.expected
