@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import REFERRAL_FORM, clear_draft_events, draft_exists
+from actions.guard import GuardedAction, GuardedFormValidationAction
 from bot.intake.normalize import parse_yes_no
 
 
-class ActionCancel(Action):
+class ActionCancel(GuardedAction):
     def name(self) -> str:
         return "action_cancel"
 
@@ -25,7 +26,7 @@ class ActionCancel(Action):
         return [SlotSet("cancel_confirmed", None), ActiveLoop("cancel_form")]
 
 
-class ValidateCancelForm(FormValidationAction):
+class ValidateCancelForm(GuardedFormValidationAction):
     def name(self) -> str:
         return "validate_cancel_form"
 
@@ -39,7 +40,7 @@ class ValidateCancelForm(FormValidationAction):
         return {"cancel_confirmed": answer.value}
 
 
-class ActionHandleCancel(Action):
+class ActionHandleCancel(GuardedAction):
     def name(self) -> str:
         return "action_handle_cancel"
 

@@ -4,36 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_may_refer
+from actions.draft_state import answer_in_disguise, draft_exists, open_form, org_refusal
+from actions.guard import GuardedAction
+from bot.intake.normalize import asks_to_start, looks_like_answer, parse_yes_no
 
 
 def _start(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str) -> list[EventType]:
     """Open the form if the caseworker's organization may refer today; else refuse at once."""
-    if not org_may_refer(tracker):
-        dispatcher.utter_message(response="utter_org_cannot_refer")
+    refusal = org_refusal(tracker)
+    if refusal is not None:
+        name, values = refusal
+        dispatcher.utter_message(response=name, **values)
         return []
     dispatcher.utter_message(response="utter_welcome_back" if draft_exists(tracker) else intro)
     return open_form(tracker)
 
 
-class ActionGreet(Action):
+class ActionGreet(GuardedAction):
     def name(self) -> str:
         return "action_greet"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if draft_exists(tracker):
-            return _start(dispatcher, tracker, "utter_welcome_back")
+        if draft_exists(tracker) or asks_to_start(tracker.latest_message.get("text") or ""):
+            return _start(dispatcher, tracker, "utter_start_intro")
         dispatcher.utter_message(response="utter_greet")
         return []
 
 
-class ActionStartReferral(Action):
+class ActionStartReferral(GuardedAction):
     def name(self) -> str:
         return "action_start_referral"
 
@@ -43,7 +47,7 @@ class ActionStartReferral(Action):
         return _start(dispatcher, tracker, "utter_start_intro")
 
 
-class ActionResume(Action):
+class ActionResume(GuardedAction):
     def name(self) -> str:
         return "action_resume"
 
@@ -53,7 +57,7 @@ class ActionResume(Action):
         return _start(dispatcher, tracker, "utter_nothing_to_resume")
 
 
-class ActionPause(Action):
+class ActionPause(GuardedAction):
     def name(self) -> str:
         return "action_pause"
 
@@ -79,7 +83,7 @@ INTERJECTIONS = {
 }
 
 
-class ActionInterjection(Action):
+class ActionInterjection(GuardedAction):
     def name(self) -> str:
         return "action_interjection"
 
@@ -98,7 +102,7 @@ class ActionInterjection(Action):
         return []
 
 
-class ActionFallback(Action):
+class ActionFallback(GuardedAction):
     """Never loops: the second misunderstanding in a row offers choices instead."""
 
     def name(self) -> str:
@@ -108,13 +112,36 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if _previous_bot_action(tracker) == self.name():
+        previous = _previous_bot_action(tracker)
+        if _accepts_start(tracker, intent, previous):
+            # "sure, let's do it" after the offer to start, or an answer as first message.
+            return _start(dispatcher, tracker, "utter_start_intro")
+        if previous == self.name():
             dispatcher.utter_message(response="utter_not_understood_choices")
         elif intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_not_understood")
         return []
+
+
+def _accepts_start(tracker: Tracker, intent: str | None, previous: str | None) -> bool:
+    """After the greeting's offer, anything but a no starts; with nothing said before, an
+    answer-like message (inform) starts too."""
+    if draft_exists(tracker) or (tracker.active_loop or {}).get("name"):
+        return False
+    if intent in ("deny", "out_of_scope"):
+        return False
+    text = tracker.latest_message.get("text") or ""
+    if previous == "action_greet":
+        if intent in ("affirm", "start_referral"):
+            return True
+        verdict = parse_yes_no(text)
+        if verdict.ok:
+            return verdict.value is True
+    elif previous not in (None, "action_session_start"):
+        return False
+    return intent == "inform" and looks_like_answer(text)
 
 
 def _previous_bot_action(tracker: Tracker) -> str | None:

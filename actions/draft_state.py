@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
+from actions.responses import language
 from bot.config import dev_partner_org
 from bot.intake.draft import answer_updates, cleared_draft, has_draft, new_intake_id
 from bot.intake.normalize import parse_answer
 from bot.intake.questions import COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
-from bot.rules import StreamNotOpen, may_refer
+from bot.intake.readback import pending
+from bot.rules import StreamNotOpen, load_policies, referral_refusal
 
 REFERRAL_FORM = "referral_form"
 
@@ -21,14 +24,16 @@ def partner_org(tracker: Tracker) -> str | None:
     return tracker.get_slot("partner_org") or dev_partner_org()
 
 
-def org_may_refer(tracker: Tracker, on: date | None = None) -> bool:
-    org = partner_org(tracker)
-    if not org:
-        return False
+def org_refusal(
+    tracker: Tracker, on: datetime | None = None
+) -> tuple[str, dict[str, Any]] | None:
+    """None when the caseworker's organization may refer now (the Ottawa date of `on`);
+    otherwise the refusal response and its values (partner names from the policy data)."""
+    on = on or datetime.now(UTC)
     try:
-        return may_refer(org, on or date.today())
-    except StreamNotOpen:
-        return False
+        return referral_refusal(partner_org(tracker), on, language(tracker))
+    except StreamNotOpen:  # before the stream opened: refuse, naming its first partners
+        return referral_refusal(None, load_policies()[0].effective_from, language(tracker))
 
 
 def draft_exists(tracker: Tracker) -> bool:
@@ -62,4 +67,7 @@ def answer_in_disguise(tracker: Tracker, places: bool = True) -> list[EventType]
     parsed = parse_answer(slot, tracker.latest_message.get("text") or "")
     if not parsed.ok:
         return []
-    return [SlotSet(name, value) for name, value in answer_updates(slot, parsed).items()]
+    if parsed.needs_readback:  # the form reads it back before storing it
+        return [SlotSet("readback", pending(slot, parsed))]
+    updates = answer_updates(slot, parsed, tracker.slots)
+    return [SlotSet(name, value) for name, value in updates.items()]

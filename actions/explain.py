@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guard import GuardedAction
 from actions.responses import has_response
+from bot.intake.readback import slot_of
 
 
-class ActionExplainQuestion(Action):
+class ActionExplainQuestion(GuardedAction):
     def name(self) -> str:
         return "action_explain_question"
 
@@ -20,7 +22,8 @@ class ActionExplainQuestion(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         kind = "why" if intent == "ask_why" else "help"
-        slot = tracker.get_slot("requested_slot")
+        requested = tracker.get_slot("requested_slot")
+        slot = slot_of(requested) or requested  # at a read-back: the question it confirms
         name = f"utter_{kind}_{slot}"
         dispatcher.utter_message(
             response=name if slot and has_response(domain, name) else "utter_help_general"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.guard import GuardedAction
 
 # Metadata that only the project's authenticated channels set (bot/channels); any value a
 # client tries to pass under this key is replaced by the channel before it reaches Rasa.
@@ -14,7 +16,7 @@ AUTH_METADATA_KEY = "hrd_auth"
 LANGUAGES = ("en", "fr")
 
 
-class ActionSessionStart(Action):
+class ActionSessionStart(GuardedAction):
     def name(self) -> str:
         return "action_session_start"
 

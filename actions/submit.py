@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import outbox_drainer
-from actions.draft_state import clear_draft_events, org_may_refer, partner_org
+from actions.draft_state import clear_draft_events, org_refusal, partner_org
+from actions.guard import GuardedAction
 from bot.intake.draft import answers_from_slots, new_intake_id
-from bot.intake.outcome import outcome_messages
+from bot.intake.questions import ACTIVITY_DESCRIPTION
+from bot.rules import outcome_messages
 from bot.store.outbox import Queued, submit_or_queue
 
 logger = logging.getLogger(__name__)
@@ -22,23 +24,29 @@ logger = logging.getLogger(__name__)
 outbox_drainer.start()
 
 
-class ActionSubmitReferral(Action):
+class ActionSubmitReferral(GuardedAction):
     def name(self) -> str:
         return "action_submit_referral"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        # E8: without consent the intake stops before anything sensitive; nothing is stored.
+        # Consent is a precondition: without it the intake stops; nothing is stored (the
+        # store refuses such an intake too).
         if tracker.get_slot("consent_to_share") is not True:
             dispatcher.utter_message(response="utter_consent_refused")
             return clear_draft_events()
-        if not org_may_refer(tracker):
-            dispatcher.utter_message(response="utter_org_cannot_refer")
+        refusal = org_refusal(tracker)
+        if refusal is not None:
+            name, values = refusal
+            dispatcher.utter_message(response=name, **values)
             return clear_draft_events()
         if tracker.get_slot("summary_confirmed") is not True:
             return []
         answers = answers_from_slots(tracker.slots)
+        description = tracker.get_slot(ACTIVITY_DESCRIPTION)
+        if description:  # the caseworker's own words, for the officer (encrypted with the rest)
+            answers[ACTIVITY_DESCRIPTION] = str(description)[:2000]
         result = submit_or_queue(
             intake_id=tracker.get_slot("intake_id") or new_intake_id(),
             sender_id=tracker.sender_id,
@@ -52,7 +60,8 @@ class ActionSubmitReferral(Action):
             return clear_draft_events()
         logger.info("intake %s saved as %s", tracker.get_slot("intake_id"), result.reference)
         dispatcher.utter_message(response="utter_submitted", reference=result.reference)
-        for name, values in outcome_messages(result.decision, answers.get("criminal_charges")):
+        # Reasons cite the sources of the policy version the decision used.
+        for name, values in outcome_messages(result.decision, answers):
             dispatcher.utter_message(response=name, **values)
         return [*clear_draft_events(), SlotSet("last_case_reference", result.reference)]
 

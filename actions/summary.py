@@ -4,40 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guard import GuardedAction
 from actions.responses import button_titles, language, text
 from bot.intake.countries import country_name
 from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS
 
 
+def display_value(slot: str, value: Any, domain: dict[str, Any], lang: str) -> str:
+    """One answer as the caseworker reads it: labels from the domain, countries by name."""
+    if value is None:
+        return "-"
+    if slot in BOOLEAN_SLOTS:
+        return text(domain, "utter_label_yes" if value else "utter_label_no", lang)
+    if slot in ("country_of_origin", "current_country"):
+        return country_name(value, lang)
+    if slot in CHOICES:
+        titles = button_titles(domain, f"utter_ask_{slot}", lang)
+        items = value if isinstance(value, list) else [value]
+        none = text(domain, "utter_label_none", lang)
+        return ", ".join(titles.get(str(v), str(v)) for v in items) or none
+    return str(value)
+
+
 def summary_values(slots: dict[str, Any], domain: dict[str, Any], lang: str) -> dict[str, str]:
-    """Each answer as the caseworker reads it: labels from the domain, countries by name."""
-    yes, no = text(domain, "utter_label_yes", lang), text(domain, "utter_label_no", lang)
-    none = text(domain, "utter_label_none", lang)
-    values: dict[str, str] = {}
-    for slot in FORM_SLOTS:
-        value = slots.get(slot)
-        if slot == "summary_confirmed":
-            continue
-        if value is None:
-            values[slot] = "-"
-        elif slot in BOOLEAN_SLOTS:
-            values[slot] = yes if value else no
-        elif slot in ("country_of_origin", "current_country"):
-            values[slot] = country_name(value, lang)
-        elif slot in CHOICES:
-            titles = button_titles(domain, f"utter_ask_{slot}", lang)
-            items = value if isinstance(value, list) else [value]
-            values[slot] = ", ".join(titles.get(str(v), str(v)) for v in items) or none
-        else:
-            values[slot] = str(value)
-    return values
+    """Each answer of the summary, by slot."""
+    return {
+        slot: display_value(slot, slots.get(slot), domain, lang)
+        for slot in FORM_SLOTS
+        if slot != "summary_confirmed"
+    }
 
 
-class ActionAskSummaryConfirmed(Action):
+class ActionAskSummaryConfirmed(GuardedAction):
     def name(self) -> str:
         return "action_ask_summary_confirmed"
 

@@ -20,6 +20,8 @@ def main() -> int:
             ["nlu_cv.py", "--keep", reports],
             ["nlu_cv_languages.py", "--report-only", reports],
             ["store_bench.py"],
+            ["answer_corpus.py"],
+            ["interview_turns.py"],
         )
         failed = 0
         for script, *args in runs:

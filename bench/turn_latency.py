@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.servers import dev_assistant  # noqa: E402
 from tests.e2e.referrals import REFERRALS  # noqa: E402
-from tests.support.servers import VENV_BIN, Assistant, assistant_env  # noqa: E402
+from tests.support.servers import Assistant  # noqa: E402
 
 
 def interview(assistant: Assistant, index: int) -> list[float]:
@@ -43,23 +43,14 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=6)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
-    import subprocess
-
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        env = assistant_env(workdir / "data")
-        subprocess.run([str(VENV_BIN / "hrd"), "db", "upgrade"], cwd=ROOT, env=env, check=True)
-        assistant = Assistant(workdir=workdir, env=env).start()
-        try:
-            interview(assistant, 0)  # warm-up: first-turn model and connection set-up
-            sequential = [t for i in range(args.interviews) for t in interview(assistant, i)]
-            started = time.perf_counter()
-            with ThreadPoolExecutor(args.concurrency) as pool:
-                runs = list(pool.map(lambda i: interview(assistant, i), range(args.interviews)))
-            elapsed = time.perf_counter() - started
-            concurrent = [t for run in runs for t in run]
-        finally:
-            assistant.stop()
+    with dev_assistant() as assistant:
+        interview(assistant, 0)  # warm-up: first-turn model and connection set-up
+        sequential = [t for i in range(args.interviews) for t in interview(assistant, i)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            runs = list(pool.map(lambda i: interview(assistant, i), range(args.interviews)))
+        elapsed = time.perf_counter() - started
+        concurrent = [t for run in runs for t in run]
     print(f"turn latency, 1 conversation:  p50 {statistics.median(sequential):.0f} ms, "
           f"p95 {percentile(sequential, 0.95):.0f} ms over {len(sequential)} turns")
     print(f"turn latency, {args.concurrency} concurrent:    "

@@ -6,6 +6,7 @@ from bot.access.accounts import (
     AccessError,
     Duplicate,
     IssuedToken,
+    NewUser,
     OrgInfo,
     UnknownOrg,
     UnknownUser,
@@ -20,17 +21,27 @@ from bot.access.accounts import (
     set_language,
 )
 from bot.access.auth import Principal, authenticate
-from bot.access.models import DEFAULT_LANGUAGE, LANGUAGES, ROLES, ApiToken, SenderOwner, User
+from bot.access.models import (
+    DEFAULT_LANGUAGE,
+    ELEVATED_ROLES,
+    LANGUAGES,
+    ROLES,
+    ApiToken,
+    SenderOwner,
+    User,
+)
 from bot.access.senders import claim_sender, sender_owner
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "ELEVATED_ROLES",
     "LANGUAGES",
     "ROLES",
     "AccessError",
     "ApiToken",
     "Duplicate",
     "IssuedToken",
+    "NewUser",
     "OrgInfo",
     "Principal",
     "SenderOwner",

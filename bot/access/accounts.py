@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from bot.access.models import LANGUAGES, ROLES, ApiToken, User
+from bot.access.models import ELEVATED_ROLES, LANGUAGES, ROLES, ApiToken, User
 from bot.access.tokens import new_token, token_hash
 from bot.store.db import session_scope
 from bot.store.models import Organization, utcnow
@@ -25,6 +25,8 @@ EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\
 MAX_EMAIL = 254
 MAX_DISPLAY_NAME = 200
 MAX_EXPIRY_DAYS = 3650
+# A supervisor's or admin's token reads every case: at most a year, then issue a new one.
+MAX_ELEVATED_EXPIRY_DAYS = 365
 
 
 class AccessError(ValueError):
@@ -60,6 +62,19 @@ class UserInfo:
     revoked_at: datetime | None
     active_tokens: int
     language: str | None = None  # None: never chosen (English by default)
+    totp_enrolled: bool = False  # the console's sign-in needs it, for every role
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """A new account. Partner staff get a first API token (`token`, shown once); supervisors
+    and admins get none (`token` is None) until `issue_token` is asked for one."""
+
+    user_id: int
+    email: str
+    role: str
+    token: str | None
+    expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class IssuedToken:
     email: str
     token: str
     expires_at: datetime | None
+    read_only: bool = False  # a supervisor's or admin's: GET only
 
 
 def valid_org_id(org_id: str) -> bool:
@@ -119,7 +135,14 @@ def list_orgs() -> list[OrgInfo]:
         return [OrgInfo(o.id, o.display_name, o.created_at) for o in rows]
 
 
-def _expiry(expires_in_days: int | None) -> datetime | None:
+def _expiry(expires_in_days: int | None, role: str = "partner") -> datetime | None:
+    if role in ELEVATED_ROLES:
+        if expires_in_days is None:
+            raise AccessError(f"a {role}'s token needs --expires-in-days N (1-"
+                              f"{MAX_ELEVATED_EXPIRY_DAYS}); it will only read")
+        if not 1 <= expires_in_days <= MAX_ELEVATED_EXPIRY_DAYS:
+            raise AccessError("--expires-in-days must be between 1 and "
+                              f"{MAX_ELEVATED_EXPIRY_DAYS} for a {role}")
     if expires_in_days is None:
         return None
     if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
@@ -130,9 +153,10 @@ def _expiry(expires_in_days: int | None) -> datetime | None:
 def create_user(
     email: str, role: str, org_id: str | None = None, *, expires_in_days: int | None = None,
     language: str | None = None,
-) -> IssuedToken:
-    """A new user with a first API token (returned once). Without `language` the user has
-    no preference yet (English, unless the browser or chat platform says French)."""
+) -> NewUser:
+    """A new user. Partner staff get a first API token (returned once); supervisors and
+    admins none (see `issue_token`). Without `language` the user has no preference yet
+    (English, unless the browser or chat platform says French)."""
     email = normalize_email(email)
     if language is not None:
         language = normalize_language(language)
@@ -142,8 +166,11 @@ def create_user(
         raise AccessError("a partner user needs --org <organization id>")
     if role != "partner" and org_id:
         raise AccessError(f"a {role} does not belong to an organization: leave out --org")
+    if role != "partner" and expires_in_days is not None:
+        raise AccessError(f"a new {role} gets no API token: leave out --expires-in-days and "
+                          "issue one with `hrd users token <email> --expires-in-days N`")
     expires_at = _expiry(expires_in_days)
-    token = new_token()
+    token = new_token() if role == "partner" else None
     try:
         with session_scope() as session:
             if org_id is not None and session.get(Organization, org_id) is None:
@@ -154,25 +181,29 @@ def create_user(
                         language=language)
             session.add(user)
             session.flush()
-            session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
-                                 created_at=utcnow(), expires_at=expires_at))
+            if token is not None:
+                session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
+                                     created_at=utcnow(), expires_at=expires_at))
     except IntegrityError as error:  # a concurrent add of the same e-mail address
         raise Duplicate("a user with this e-mail address already exists") from error
     logger.info("user %s added (%s)", user.id, role)
-    return IssuedToken(user.id, email, token, expires_at)
+    return NewUser(user.id, email, role, token, expires_at)
 
 
 def issue_token(email: str, *, expires_in_days: int | None = None) -> IssuedToken:
-    """An additional token for an active user (rotation: issue, switch, then revoke the old)."""
+    """A token for an active user (rotation: issue, switch, then revoke the old). A
+    supervisor's or admin's needs an expiry (at most MAX_ELEVATED_EXPIRY_DAYS) and only
+    reads (bot.access.auth)."""
     email = normalize_email(email)
-    expires_at = _expiry(expires_in_days)
     token = new_token()
     with session_scope() as session:
         user = _active_user(session, email)
+        expires_at = _expiry(expires_in_days, user.role)
         session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
                              created_at=utcnow(), expires_at=expires_at))
+        read_only = user.role in ELEVATED_ROLES
     logger.info("user %s: token issued", user.id)
-    return IssuedToken(user.id, email, token, expires_at)
+    return IssuedToken(user.id, email, token, expires_at, read_only)
 
 
 def revoke_user(email: str) -> int:
@@ -224,7 +255,7 @@ def list_users() -> list[UserInfo]:
         rows = session.execute(sa.select(User, active).order_by(User.id)).all()
         return [
             UserInfo(u.id, u.email, u.role, u.org_id, u.created_at, u.revoked_at, count,
-                     u.language)
+                     u.language, u.totp_secret is not None)
             for u, count in rows
         ]
 

@@ -1,5 +1,9 @@
 """Who is calling: an API token to a Principal, or None. Synchronous (database);
-async callers run it in a thread."""
+async callers run it in a thread.
+
+Supervisors' and admins' tokens read every case with one factor, so they are only issued on
+request (`hrd users token --expires-in-days N`), always expire, and only read: their
+Principal is `read_only`. One without an expiry (issued before this rule) is refused."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from bot.access.models import ApiToken, User
+from bot.access.models import ELEVATED_ROLES, ApiToken, User
 from bot.access.tokens import plausible, token_hash
 from bot.store.db import session_scope
 from bot.store.models import utcnow
@@ -20,6 +24,7 @@ class Principal:
     role: str
     org_id: str | None
     language: str | None = None  # the stored preference; None: never chosen
+    read_only: bool = False  # an elevated role's API token: GET only (bot.access.web)
 
     @property
     def actor(self) -> str:
@@ -28,7 +33,7 @@ class Principal:
 
     @property
     def sees_all_cases(self) -> bool:
-        return self.role in ("supervisor", "admin")
+        return self.role in ELEVATED_ROLES
 
 
 def authenticate(token: str | None) -> Principal | None:
@@ -37,8 +42,8 @@ def authenticate(token: str | None) -> Principal | None:
         return None
     now = utcnow()
     with session_scope() as session:
-        row = session.execute(
-            sa.select(User)
+        found = session.execute(
+            sa.select(User, ApiToken.expires_at)
             .join(ApiToken, ApiToken.user_id == User.id)
             .where(
                 ApiToken.token_hash == token_hash(token),
@@ -46,11 +51,15 @@ def authenticate(token: str | None) -> Principal | None:
                 sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
                 User.revoked_at.is_(None),
             )
-        ).scalar_one_or_none()
-        if row is None:
+        ).one_or_none()
+        if found is None:
+            return None
+        row, expires_at = found
+        elevated = row.role in ELEVATED_ROLES
+        if elevated and expires_at is None:
             return None
         return Principal(user_id=row.id, email=row.email, role=row.role, org_id=row.org_id,
-                         language=row.language)
+                         language=row.language, read_only=elevated)
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from bot.store.models import Base, UTCDateTime, utcnow
 
 ROLES = ("partner", "supervisor", "admin")
+# Roles that see every organization's cases: API tokens only on request, expiring, read-only.
+ELEVATED_ROLES = ("supervisor", "admin")
 # The languages of the service (issue #8). NULL in `users.language` means the user never
 # chose: the console then follows the browser, a channel its locale, else DEFAULT_LANGUAGE.
 LANGUAGES = ("en", "fr")
@@ -61,3 +63,15 @@ class SenderOwner(Base):
     sender_id = sa.Column(sa.String(255), primary_key=True)
     user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
     claimed_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class AuthAttempt(Base):
+    """Authentication attempts in a fixed window, per hashed key (a client address or an
+    account): the limiter's shared store when Redis is not configured (migration
+    0007_auth_attempts). Keys are SHA-256 prefixes, never an address or an e-mail."""
+
+    __tablename__ = "auth_attempts"
+
+    key = sa.Column(sa.String(64), primary_key=True)
+    window_end = sa.Column(sa.Float, nullable=False)  # epoch seconds (all processes agree)
+    attempts = sa.Column(sa.Integer, nullable=False)

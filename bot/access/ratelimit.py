@@ -1,29 +1,51 @@
-"""Failed authentication, counted per client in a fixed window: after `max_failures`
-failures the client gets 429 until the window ends, whatever it sends (a correct token
-too, so that guessing cannot be interleaved with good requests).
+"""Authentication attempts, counted per key (a client address, an account) in a fixed window:
+past `max_failures` the key gets 429 until the window ends, whatever it sends (a correct
+password or token too, so that guessing cannot be interleaved with good requests).
 
-With REDIS_URL the counts live in Redis and every Rasa server and console shares them;
-else (or while Redis is unreachable) they live in this process."""
+Where a guess is cheap to verify but the secret is small (a password and a 6-digit code),
+`attempt()` counts the attempt atomically BEFORE anything is verified, and a success gives
+it back (`succeeded()`): a thousand simultaneous guesses all increment first, so at most
+`max_failures` of them are ever verified in a window. Checking first and counting after
+a failed verification (`blocked()` then `failed()`) lets every concurrent request pass the
+check; it is only kept for 256-bit API tokens, where a few extra guesses change nothing and
+counting every request in flight would refuse legitimate parallel API calls.
+
+The counts are shared by every process: in Redis (INCR) when REDIS_URL is set, else (and
+while Redis is unreachable) in the database's `auth_attempts` table, by an upsert and a read
+of the new count in one transaction. `serialized()` runs one verification per account at a
+time (a Redis lock across processes, an asyncio lock within one). Keys are hashed: the
+stores never hold who connected or which e-mail was tried."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
-import threading
+import secrets
 import time
-from dataclasses import dataclass, field
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.access.models import AuthAttempt
 from bot.config import settings
+from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_FAILURES = 10
 DEFAULT_WINDOW_SECONDS = 300
-# In-process fallback: bounded, so a flood of distinct addresses cannot exhaust memory.
-_MAX_TRACKED_CLIENTS = 100_000
 _KEY_PREFIX = "hrd:authfail:"
+_LOCK_SECONDS = 60  # a verification holds an account's lock at most this long
+_PRUNE_ONE_IN = 200  # SQL: expired rows are deleted now and then, not on every attempt
+# Redis: a decrement only while the window lives (an expired key must not come back at -1).
+_GIVE_BACK = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) " \
+             "end return 0"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -34,38 +56,55 @@ def _env_int(name: str, default: int) -> int:
 
 
 def _client_key(client: str) -> str:
-    # Addresses are hashed: the counter store never holds who connected.
     return _KEY_PREFIX + hashlib.sha256(client.encode("utf-8", "replace")).hexdigest()[:32]
 
 
-@dataclass
-class _LocalWindows:
-    windows: dict[str, tuple[float, int]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+def _sql_row_key(key: str) -> str:
+    return key[len(_KEY_PREFIX):]
 
-    def count(self, key: str, now: float) -> int:
-        with self.lock:
-            end, count = self.windows.get(key, (0.0, 0))
-            return count if now < end else 0
 
-    def add(self, key: str, now: float, window: int) -> int:
-        with self.lock:
-            end, count = self.windows.get(key, (0.0, 0))
-            if now >= end:
-                end, count = now + window, 0
-            if key not in self.windows and len(self.windows) >= _MAX_TRACKED_CLIENTS:
-                self._prune(now)
-            self.windows[key] = (end, count + 1)
-            return count + 1
+def _insert(session: Any) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
-    def _prune(self, now: float) -> None:
-        for key in [k for k, (end, _) in self.windows.items() if end <= now]:
-            del self.windows[key]
-        if len(self.windows) >= _MAX_TRACKED_CLIENTS:  # all live: drop the oldest half
-            for key in sorted(self.windows, key=lambda k: self.windows[k][0])[
-                : _MAX_TRACKED_CLIENTS // 2
-            ]:
-                del self.windows[key]
+
+def _sql_count(key: str, window: int) -> int:
+    """One more attempt on `key`; returns the count in the current window. The upsert takes
+    the row's lock (PostgreSQL) or the database's (SQLite: BEGIN IMMEDIATE) until commit,
+    so the count read back is this attempt's own."""
+    now = time.time()
+    row_key = _sql_row_key(key)
+    with session_scope() as session:
+        expired = AuthAttempt.window_end <= now
+        upsert = _insert(session)(AuthAttempt).values(
+            key=row_key, window_end=now + window, attempts=1)
+        session.execute(upsert.on_conflict_do_update(
+            index_elements=[AuthAttempt.key],
+            set_={"attempts": sa.case((expired, 1), else_=AuthAttempt.attempts + 1),
+                  "window_end": sa.case((expired, now + window),
+                                        else_=AuthAttempt.window_end)}))
+        count = session.execute(
+            sa.select(AuthAttempt.attempts).where(AuthAttempt.key == row_key)).scalar_one()
+        if secrets.randbelow(_PRUNE_ONE_IN) == 0:
+            session.execute(sa.delete(AuthAttempt).where(AuthAttempt.window_end <= now))
+        return int(count)
+
+
+def _sql_current(key: str) -> int:
+    with session_scope() as session:
+        count = session.execute(
+            sa.select(AuthAttempt.attempts).where(AuthAttempt.key == _sql_row_key(key),
+                                                  AuthAttempt.window_end > time.time())
+        ).scalar_one_or_none()
+        return int(count or 0)
+
+
+def _sql_give_back(key: str) -> None:
+    with session_scope() as session:
+        session.execute(
+            sa.update(AuthAttempt)
+            .where(AuthAttempt.key == _sql_row_key(key), AuthAttempt.attempts > 0,
+                   AuthAttempt.window_end > time.time())
+            .values(attempts=AuthAttempt.attempts - 1))
 
 
 class FailedAuthLimiter:
@@ -80,8 +119,9 @@ class FailedAuthLimiter:
         self.window_seconds = window_seconds or _env_int("HRD_AUTH_WINDOW_SECONDS",
                                                          DEFAULT_WINDOW_SECONDS)
         self.redis_url = redis_url if redis_url is not None else settings().redis_url
-        self._local = _LocalWindows()
         self._redis: Any = None
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary())
 
     def _client(self) -> Any:
         if self._redis is None:
@@ -92,26 +132,76 @@ class FailedAuthLimiter:
             )
         return self._redis
 
+    async def _count(self, key: str) -> int:
+        if self.redis_url:
+            try:
+                # One transaction: the key never exists without its expiry.
+                pipe = self._client().pipeline(transaction=True)
+                pipe.set(key, 0, ex=self.window_seconds, nx=True)
+                pipe.incr(key)
+                return int((await pipe.execute())[1])
+            except Exception as error:  # Redis down: the database's counts
+                self._redis_down(error)
+        return await asyncio.to_thread(_sql_count, key, self.window_seconds)
+
+    async def attempt(self, client: str) -> bool:
+        """Count one attempt now, before verifying; True while within the limit."""
+        return await self._count(_client_key(client)) <= self.max_failures
+
+    async def succeeded(self, client: str) -> None:
+        """Give back the attempt counted by `attempt()`: only failures use up the limit."""
+        key = _client_key(client)
+        if self.redis_url:
+            try:
+                await self._client().eval(_GIVE_BACK, 1, key)
+                return
+            except Exception as error:
+                self._redis_down(error)
+        await asyncio.to_thread(_sql_give_back, key)
+
     async def blocked(self, client: str) -> bool:
         """True while `client` has used up its failures for the current window."""
         key = _client_key(client)
         if self.redis_url:
             try:
-                value = await self._client().get(key)
-                return int(value or 0) >= self.max_failures
-            except Exception as error:  # Redis down: fall back to this process's counts
-                logger.warning("rate limit: Redis unavailable (%s)", type(error).__name__)
-        return self._local.count(key, time.monotonic()) >= self.max_failures
+                return int(await self._client().get(key) or 0) >= self.max_failures
+            except Exception as error:
+                self._redis_down(error)
+        return await asyncio.to_thread(_sql_current, key) >= self.max_failures
 
     async def failed(self, client: str) -> None:
-        key = _client_key(client)
-        if self.redis_url:
+        """Count a failure after the fact (see the module's note on API tokens)."""
+        await self._count(_client_key(client))
+
+    @asynccontextmanager
+    async def serialized(self, account: str) -> AsyncIterator[None]:
+        """One verification at a time for `account`: across processes through Redis when
+        configured, within this process always."""
+        key = _client_key(account)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            shared = None
+            if self.redis_url:
+                try:
+                    shared = self._client().lock(key + ":lock", timeout=_LOCK_SECONDS,
+                                                 blocking_timeout=_LOCK_SECONDS)
+                    if not await shared.acquire():
+                        shared = None
+                except Exception as error:
+                    shared = None
+                    self._redis_down(error)
             try:
-                redis = self._client()
-                count = await redis.incr(key)
-                if count == 1:
-                    await redis.expire(key, self.window_seconds)
-                return
-            except Exception as error:
-                logger.warning("rate limit: Redis unavailable (%s)", type(error).__name__)
-        self._local.add(key, time.monotonic(), self.window_seconds)
+                yield
+            finally:
+                if shared is not None:
+                    try:
+                        await shared.release()
+                    except Exception as error:  # expired or Redis gone: nothing to undo
+                        logger.warning("rate limit: lock not released (%s)",
+                                       type(error).__name__)
+
+    @staticmethod
+    def _redis_down(error: Exception) -> None:
+        logger.warning("rate limit: Redis unavailable (%s)", type(error).__name__)

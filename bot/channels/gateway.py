@@ -22,6 +22,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.access.auth import Principal
 from bot.access.senders import claim_sender
 from bot.channels.accounts import linked_user
+from bot.channels.choices import offered_buttons, pressed_text
 from bot.channels.dedupe import SeenUpdates
 from bot.channels.partner import auth_metadata
 from bot.channels.refusal import RefusalThrottle, refusal_text
@@ -39,7 +40,9 @@ class Inbound:
     """A verified update. `platform` is the link's kind (telegram, phone, slack);
     `channel` the sender id's namespace (telegram, sms, whatsapp, slack); `language` the
     platform's locale for the sender ("en"/"fr", when it tells one), used when the linked
-    user has no stored preference."""
+    user has no stored preference; `pressed` says `text` is a button's payload (Telegram's
+    callback_data, a Slack action's value), which reaches Rasa as is only if the bot offered
+    it (bot.channels.choices)."""
 
     platform: str
     channel: str
@@ -47,6 +50,7 @@ class Inbound:
     update_id: str
     text: str
     language: str | None = None
+    pressed: bool = False
 
 
 class Gateway:
@@ -57,13 +61,14 @@ class Gateway:
         self.throttle = throttle or RefusalThrottle()
 
     async def handle(self, inbound: Inbound, output: OutputChannel,
-                     on_new_message: OnNewMessage, domain: Any = None, *,
+                     on_new_message: OnNewMessage, agent: Any = None, *,
                      deduplicated: bool = False) -> Outcome:
-        """`deduplicated`: the caller already checked first_time (before answering)."""
+        """`agent`: the server's Rasa agent (request_agent), for the refusal text and the
+        buttons on offer. `deduplicated`: the caller already checked first_time."""
         if not deduplicated and not await self.first_time(inbound):
             return "duplicate"
         text = plain_command(inbound.text)
-        if not text or len(text) > MAX_MESSAGE_CHARS:
+        if not text or len(inbound.text) > MAX_MESSAGE_CHARS:
             return "ignored"
         user = await asyncio.to_thread(linked_user, inbound.platform, inbound.account_id)
         sender_id = f"{inbound.channel}:{user.link_id}" if user else ""
@@ -73,8 +78,10 @@ class Gateway:
                            self.input_channel, user.link_id)
             user = None
         if user is None:
-            await self._refuse(inbound, output, domain)
+            await self._refuse(inbound, output, getattr(agent, "domain", None))
             return "refused"
+        if inbound.pressed:
+            text = pressed_text(await offered_buttons(agent, sender_id), inbound.text.strip())
         principal = Principal(user_id=user.user_id, email=user.email, role=user.role,
                               org_id=user.org_id, language=user.language)
         try:
@@ -99,7 +106,7 @@ class Gateway:
             logger.error("%s: refusal not sent (%s)", self.input_channel, type(error).__name__)
 
 
-def agent_domain(request: Any) -> Any:
-    """The running model's domain (for the refusal text), if the server has one loaded."""
-    agent = getattr(getattr(request.app, "ctx", None), "agent", None)
-    return getattr(agent, "domain", None)
+def request_agent(request: Any) -> Any:
+    """The server's Rasa agent (its domain has the refusal text, its tracker store the
+    buttons on offer), if it has one."""
+    return getattr(getattr(request.app, "ctx", None), "agent", None)

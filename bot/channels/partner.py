@@ -89,7 +89,7 @@ class PartnerInput(InputChannel):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = Blueprint("hrd_partner_webhook", __name__)
+        webhook = Blueprint(f"hrd_{self.name()}_webhook", __name__)  # unique per subclass
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

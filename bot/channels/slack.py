@@ -7,7 +7,8 @@ HRD_SLACK_API_BASE (default https://slack.com/api/; tests point it at a fake).
 Differences from Rasa's SlackInput: a bad or stale signature answers 401 (Rasa: 400); only
 direct messages to the app are served (a channel would show a referral to its members);
 edits and other subtypes make no turn; event ids are deduplicated, so Slack's retries
-(X-Slack-Retry-Num) never make a second turn; button texts fit Slack's limits."""
+(X-Slack-Retry-Num) never make a second turn; button texts fit Slack's limits; a button's
+value counts as a press only if the bot offered it (bot.channels.choices)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.gateway import Gateway, Inbound, OnNewMessage, agent_domain
+from bot.channels.gateway import Gateway, Inbound, OnNewMessage, request_agent
 from bot.channels.settings import channel_env
 from bot.channels.text import SLACK_BLOCK_LIMIT, numbered_options, split_text
 from bot.channels.webhooks import disabled_blueprint, ok, refused
@@ -215,13 +216,14 @@ class SlackChannel(SlackInput):
         if parsed is None or (self.team_id and _team(body) != self.team_id):
             return ok()
         key, user, channel, text = parsed
-        inbound = Inbound("slack", "slack", user, key, text)
+        # A button's value counts as a press only if the bot offered it (gateway).
+        inbound = Inbound("slack", "slack", user, key, text, pressed=key.startswith("action:"))
         if not await self.gateway.first_time(inbound):
             return ok()  # a retry (X-Slack-Retry-Num) or a replay of a handled event
         # Slack wants an answer within 3 seconds: the turn runs after the 200.
         task = asyncio.create_task(self.gateway.handle(
             inbound, SlackReplies(self.client, channel), on_new_message,
-            agent_domain(request), deduplicated=True))
+            request_agent(request), deduplicated=True))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return ok()

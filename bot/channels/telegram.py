@@ -1,14 +1,17 @@
 """Telegram, on Rasa's connector: `bot.channels.telegram.TelegramChannel:` in credentials.yml.
 
 Settings (environment): HRD_TELEGRAM_TOKEN (from @BotFather), HRD_TELEGRAM_SECRET_TOKEN
-(1-256 of A-Z a-z 0-9 _ -, sent by Telegram in X-Telegram-Bot-Api-Secret-Token),
+(32-256 of A-Z a-z 0-9 _ -, sent by Telegram in X-Telegram-Bot-Api-Secret-Token),
 HRD_TELEGRAM_WEBHOOK_URL (optional: when set, setWebhook is called at start with the secret),
 HRD_TELEGRAM_API_BASE (default https://api.telegram.org; tests point it at a fake).
 
 Differences from Rasa's TelegramInput, which verifies nothing but the bot's own username:
-the secret header is required (401 otherwise); only private chats are served (a group would
-show a referral to all its members); edited messages are ignored and update ids are
-deduplicated (no second turn); buttons are one per row; no getMe call per update."""
+the secret header is required (401 otherwise; after HRD_AUTH_MAX_FAILURES wrong ones from a
+client, 429 until the window ends); only private chats with the sender themself are served
+(chat.id == from.id: a group would show a referral to all its members, and a crafted update
+naming another chat would send the conversation there); edited messages are ignored and
+update ids are deduplicated (no second turn); a button's callback_data counts as a press only
+if the bot offered it (bot.channels.choices); buttons are one per row; no getMe per update."""
 
 from __future__ import annotations
 
@@ -27,14 +30,18 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.gateway import Gateway, Inbound, OnNewMessage, agent_domain
+from bot.access.ratelimit import FailedAuthLimiter
+from bot.access.web import client_address
+from bot.channels.gateway import Gateway, Inbound, OnNewMessage, request_agent
 from bot.channels.settings import channel_env
 from bot.channels.text import TELEGRAM_LIMIT, numbered_options, split_text
 from bot.channels.webhooks import disabled_blueprint, ok, refused, secret_matches
 
 logger = logging.getLogger(__name__)
 
-SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Telegram allows 1-256 characters; fewer than 32 could be guessed.
+MIN_SECRET_CHARS = 32
+SECRET_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET_CHARS},256}}")
 DEFAULT_API_BASE = "https://api.telegram.org"
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for a button's callback_data
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -75,8 +82,10 @@ class TelegramReplies(OutputChannel):
 
 
 def parse_update(update: dict[str, Any]) -> tuple[str, int, int, str, str | None] | None:
-    """(update id, user id, chat id, text, callback query id) of a private chat's text or
-    button press; None for anything else (edits, groups, channels, media, bots)."""
+    """(update id, user id, chat id, text, callback query id) of a text or button press in
+    the sender's own private chat; None for anything else (edits, groups, channels, media,
+    bots, and a chat that is not the sender's: replies go to the chat, the link is the
+    sender's)."""
     update_id = update.get("update_id")
     if not isinstance(update_id, int):
         return None
@@ -86,6 +95,8 @@ def parse_update(update: dict[str, Any]) -> tuple[str, int, int, str, str | None
         callback_id = str(callback.get("id", ""))
     else:
         message = update.get("message")  # edited_message and the rest: no turn
+        if isinstance(message, dict) and message.get("edit_date") is not None:
+            return None  # an edit, however it is labelled: the original had its turn
         sender = message.get("from") if isinstance(message, dict) else None
         text = message.get("text") if isinstance(message, dict) else None
         callback_id = None
@@ -95,7 +106,7 @@ def parse_update(update: dict[str, Any]) -> tuple[str, int, int, str, str | None
     if not isinstance(chat, dict) or chat.get("type") != "private" or sender.get("is_bot"):
         return None
     user_id, chat_id = sender.get("id"), chat.get("id")
-    if not isinstance(user_id, int) or not isinstance(chat_id, int):
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or chat_id != user_id:
         return None
     return str(update_id), user_id, chat_id, text, callback_id
 
@@ -125,19 +136,23 @@ class TelegramChannel(TelegramInput):
             return cls(None, None, None)
         secret = values["HRD_TELEGRAM_SECRET_TOKEN"] or ""
         if not SECRET_TOKEN.fullmatch(secret):
-            raise RasaException("HRD_TELEGRAM_SECRET_TOKEN must be 1-256 characters of "
-                                "A-Z, a-z, 0-9, _ and -")
+            raise RasaException(
+                f"HRD_TELEGRAM_SECRET_TOKEN must be {MIN_SECRET_CHARS}-256 characters of "
+                "A-Z, a-z, 0-9, _ and - (make one with: python -c \"import secrets; "
+                "print(secrets.token_urlsafe(32))\")")
         return cls(values["HRD_TELEGRAM_TOKEN"], None, values["HRD_TELEGRAM_WEBHOOK_URL"],
                    secret_token=secret,
                    api_base=values["HRD_TELEGRAM_API_BASE"] or DEFAULT_API_BASE)
 
     def __init__(self, access_token: str | None, verify: str | None, webhook_url: str | None,
                  debug_mode: bool = False, *, secret_token: str = "",
-                 api_base: str = DEFAULT_API_BASE) -> None:
+                 api_base: str = DEFAULT_API_BASE,
+                 limiter: FailedAuthLimiter | None = None) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token = secret_token
         self.api_base = api_base
         self.gateway = Gateway(self.name())
+        self.limiter = limiter or FailedAuthLimiter()
         self._bot: Bot | None = None
 
     @property
@@ -177,8 +192,14 @@ class TelegramChannel(TelegramInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            # Namespaced: a client's Telegram failures do not lock it out of other routes.
+            client = "telegram:" + client_address(request)
+            if await self.limiter.blocked(client):
+                return refused(429, "too many attempts",
+                               {"Retry-After": str(self.limiter.window_seconds)})
             given = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
             if not secret_matches(given, self.secret_token):
+                await self.limiter.failed(client)
                 return refused(401, "unauthorized")
             return await self._receive(request, on_new_message)
 
@@ -201,6 +222,6 @@ class TelegramChannel(TelegramInput):
         bot_id = (self.access_token or "").split(":", 1)[0]
         await self.gateway.handle(
             Inbound("telegram", "telegram", str(user_id), f"{bot_id}:{update_id}", text,
-                    sender_language(update)),
-            TelegramReplies(self.bot, chat_id), on_new_message, agent_domain(request))
+                    sender_language(update), pressed=callback_id is not None),
+            TelegramReplies(self.bot, chat_id), on_new_message, request_agent(request))
         return ok()

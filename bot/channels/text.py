@@ -1,8 +1,10 @@
-"""Bot text shaped for the messaging platforms: split to their size limits, and buttons
-written out as numbered options where a platform has no buttons (SMS, WhatsApp)."""
+"""Text between people and the platforms: bot text split to the platforms' size limits,
+buttons written out as numbered options where a platform has no buttons (SMS, WhatsApp),
+and user text with its leading slashes neutralized (plain_command, used by every channel)."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 TELEGRAM_LIMIT = 4096
@@ -42,10 +44,30 @@ def numbered_options(text: str, buttons: list[dict[str, Any]]) -> str:
     return f"{text.strip()}\n\n{options}" if options else text.strip()
 
 
+# "/" and the characters that look like it. Rasa 3.6 reads a message as an intent when its
+# text, after str.strip(), starts with "/" (YAMLStoryReader.unpack_regex_message, run by
+# RegexMessageHandler); nothing in this pipeline maps a look-alike to "/", but a future
+# normalizer (NFKC turns U+FF0F into "/") must not reopen the door.
+SLASHES = frozenset("/\u2044\u2215\uff0f\u29f8\u2571\u27cb\u2afb\u2afd\u0338")
+
+
+def _leading_noise(ch: str) -> bool:
+    """A slash, a space of any kind (what str.strip removes) or an invisible format
+    character (zero-width space, BOM...), any of which can hide a slash behind it."""
+    return ch in SLASHES or ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
 def plain_command(text: str) -> str:
-    """Leading slashes dropped: Rasa reads "/intent{...}" as an intent with entities, which
-    a chat user must not be able to inject; Telegram's "/start" becomes a greeting."""
-    text = text.strip()
-    if text.split("@", 1)[0].lower() == "/start":
+    """What a person typed, made safe for Rasa: every leading slash, look-alike, space and
+    invisible character dropped, however they alternate ("/ /restart", "//restart",
+    "\uff0frestart" all become "restart"), so no chat user can inject an intent or entities
+    ("/restart", '/inform{"language": "fr"}'). Telegram's "/start" becomes a greeting.
+    Every channel calls this on typed text; only a button the bot offered (bot.channels.choices)
+    reaches Rasa as is."""
+    command = text.strip()
+    if command.split("@", 1)[0].lower() == "/start":
         return "hello"
-    return text.lstrip("/").strip()
+    start = 0
+    while start < len(text) and _leading_noise(text[start]):
+        start += 1
+    return text[start:].strip()

@@ -30,7 +30,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels.accounts import E164
-from bot.channels.gateway import Gateway, Inbound, OnNewMessage, agent_domain
+from bot.channels.gateway import Gateway, Inbound, OnNewMessage, request_agent
 from bot.channels.settings import channel_env
 from bot.channels.text import TWILIO_LIMIT, numbered_options, split_text
 from bot.channels.webhooks import disabled_blueprint, refused
@@ -202,6 +202,6 @@ class TwilioChannel(TwilioInput):
                 await self.gateway.handle(
                     Inbound("phone", channel, phone, message_sid, text.replace("¡", "@")),
                     TwilioReplies(self.client, first("From"), ours), on_new_message,
-                    agent_domain(request))
+                    request_agent(request))
         # Replies go through the Messages API; the webhook answers with empty TwiML.
         return response.text(EMPTY_TWIML, content_type="text/xml")

@@ -28,6 +28,7 @@ def ok(text: str = "ok") -> HTTPResponse:
     return response.text(text, status=200)
 
 
-def refused(status: int, text: str) -> HTTPResponse:
-    """401/403 before anything is read into a conversation; no detail that helps a forger."""
-    return response.text(text, status=status)
+def refused(status: int, text: str, headers: dict[str, str] | None = None) -> HTTPResponse:
+    """401/403/429 before anything is read into a conversation; no detail that helps a
+    forger."""
+    return response.text(text, status=status, headers=headers)

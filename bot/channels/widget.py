@@ -16,7 +16,11 @@ Differences from rasa.core.channels.socketio.SocketIOInput, each on purpose:
   coroutine in python-socketio 5.x, which the stock channel calls without await);
 - socket.io requests are accepted only from the console's origin (HRD_CONSOLE_PUBLIC_URL),
   with CORS for it: the widget uses HTTP long-polling, since websocket frames from
-  engineio on this Sanic version do not reach browsers intact ("Invalid frame header").
+  engineio on this Sanic version do not reach browsers intact ("Invalid frame header");
+- typed text has its leading slashes neutralized (plain_command), so "/restart" or
+  '/inform{"language": "fr"}' is text, not an intent; a button press is sent as
+  {"message": <title>, "choice": <index>} and mapped here to the payload of that button of
+  the last bot message, so only a payload the bot offered reaches Rasa as is.
 Nothing here logs a message, a sender id or a token.
 """
 
@@ -37,8 +41,10 @@ from socketio import AsyncServer
 
 from bot.access.models import User
 from bot.access.senders import claim_sender
+from bot.channels.choices import chosen_payload, offered_buttons
 from bot.channels.partner import AUTH_METADATA_KEY
 from bot.channels.requests import MAX_MESSAGE_CHARS, control_free, utf8_clean
+from bot.channels.text import plain_command
 from bot.console.settings import console_public_origin
 from bot.console.socket_key import socket_jwt_key
 from bot.console.widget_tokens import WidgetClaims, verify_token
@@ -94,12 +100,24 @@ class WidgetInput(SocketIOInput):
     def _key(self) -> str:
         return self.jwt_key or socket_jwt_key()
 
+    async def user_text(self, sender_id: str, data: dict[str, Any], text: str) -> str:
+        """The payload of the button the user chose, if the bot offered it; else the typed
+        text, neutralized."""
+        if "choice" in data:
+            agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+            buttons = await offered_buttons(agent, sender_id)
+            payload = chosen_payload(buttons, data.get("choice"), text)
+            if payload is not None:
+                return payload
+        return plain_command(text)
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[console_public_origin()])
         webhook = SocketBlueprint(sio, self.socketio_path, "hrd_widget_webhook", __name__)
         self.sio = sio
+        self._app: Any = None  # the server's Sanic app, whose ctx holds the Rasa agent
         namespace = self.namespace
 
         @webhook.route("/", methods=["GET"])
@@ -126,6 +144,8 @@ class WidgetInput(SocketIOInput):
                 logger.info("widget: refused a socket without a valid token")
                 return False
             await sio.save_session(sid, {"claims": claims}, namespace=namespace)
+            request = environ.get("sanic.request")
+            self._app = getattr(request, "app", None) or self._app
             return True
 
         @sio.on("session_request", namespace=namespace)
@@ -161,6 +181,11 @@ class WidgetInput(SocketIOInput):
                 return
             if not await asyncio.to_thread(_accepts, claims):
                 await refuse(sid, "unauthorized")
+                return
+            text = await self.user_text(claims.sender_id, data, text)
+            if not text:
+                await sio.emit(ERROR_EVENT, {"code": "invalid_message"}, room=sid,
+                               namespace=namespace)
                 return
             await on_new_message(UserMessage(
                 text, SocketIOOutput(sio, self.bot_message_evt), claims.sender_id,

@@ -8,6 +8,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.store.crypto import KeyringError, check_key_config
+
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.policy",
     "bot.cli.db",
@@ -34,8 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "needs_data_key", True):
+            check_key_config()
         return int(args.handler(args) or 0)
-    except CommandError as error:
+    except (CommandError, KeyringError) as error:
         print(f"hrd: {error}", file=sys.stderr)
         return 2
 

@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="with HRD_DATA_KEY: where to write the new keyring (mode 0600)")
     rotate.set_defaults(handler=rotate_command)
     generate = commands.add_parser("generate", help="print a new keyring for HRD_DATA_KEY")
-    generate.set_defaults(handler=generate_command)
+    # Makes the key a shared database needs: runs without one.
+    generate.set_defaults(handler=generate_command, needs_data_key=False)
 
 
 def rotate_command(args: argparse.Namespace) -> int:

@@ -7,11 +7,12 @@ import datetime as dt
 
 from bot.access import add_org, list_orgs
 from bot.cli.access_errors import cli_errors
-from bot.rules import StreamNotOpen, referral_right
+from bot.rules import StreamNotOpen, ottawa_date, policy_on, referral_right
+from bot.rules.messages import partner_list
 
 _RIGHTS = {
     "direct": "designated, refers directly",
-    "identify": "identifies cases through UNHCR",
+    "identify": "identifies cases through {partners}",
     "none": "not designated: cannot refer",
 }
 
@@ -28,10 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _right_today(org_id: str) -> str:
+    today = ottawa_date(dt.datetime.now(dt.UTC))
     try:
-        return _RIGHTS[referral_right(org_id, dt.date.today())]
+        policy = policy_on(today)
     except StreamNotOpen:
         return _RIGHTS["none"]
+    # The partners that refer directly are named from the policy in force.
+    direct = partner_list(policy, policy.direct_referral_partners, language="en")
+    return _RIGHTS[referral_right(org_id, today)].format(partners=direct)
 
 
 def add_command(args: argparse.Namespace) -> int:

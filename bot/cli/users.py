@@ -1,7 +1,8 @@
 """`hrd users add|token|revoke|list|password|totp|language`: accounts, their API tokens,
-their language and their console sign-in (an argon2 password hash; a TOTP secret kept
-encrypted). A new token or TOTP secret is printed once, and only a hash (token) or
-ciphertext (TOTP secret) is kept."""
+their language and their console sign-in (an argon2 password hash and, for every role, a
+TOTP secret kept encrypted). A new token or TOTP secret is printed once, and only a hash
+(token) or ciphertext (TOTP secret) is kept. Partner staff get a token from `add`;
+supervisors and admins only from `token --expires-in-days N`, and it only reads."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.access import (
     LANGUAGES,
     ROLES,
     IssuedToken,
+    NewUser,
     create_user,
     issue_token,
     list_users,
@@ -28,19 +30,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     users = subparsers.add_parser("users", help="user accounts and API tokens")
     commands = users.add_subparsers(dest="users_command", required=True)
 
-    add = commands.add_parser("add", help="add a user and print their API token (last line)")
+    add = commands.add_parser("add", help="add a user; partner staff's API token is printed "
+                              "last (supervisors and admins get none: see `token`)")
     # Checked in the handler, not with argparse choices: every error is then one line.
     add.add_argument("--role", required=True, help=" | ".join(ROLES))
     add.add_argument("--org", help="organization id (partner users only)")
-    add.add_argument("--expires-in-days", metavar="N", help="token lifetime (default: none)")
+    add.add_argument("--expires-in-days", metavar="N",
+                     help="partner staff's token lifetime (default: none)")
     add.add_argument("--language", help=f"{' | '.join(LANGUAGES)}: console, widget and "
                      "assistant (default: none chosen, so English unless the browser or chat "
                      "app says French)")
     add.add_argument("email")
     add.set_defaults(handler=add_command)
 
-    token = commands.add_parser("token", help="issue another API token for a user")
-    token.add_argument("--expires-in-days", metavar="N")
+    token = commands.add_parser("token", help="issue an API token (last line); for a "
+                                "supervisor or admin a read-only one, N required")
+    token.add_argument("--expires-in-days", metavar="N",
+                       help="token lifetime (required for supervisors and admins)")
     token.add_argument("email")
     token.set_defaults(handler=token_command)
 
@@ -79,7 +85,7 @@ def _days(text: str | None) -> int | None:
     return int(text)
 
 
-def _print_token(issued: IssuedToken) -> None:
+def _print_token(issued: IssuedToken | NewUser) -> None:
     expiry = issued.expires_at.isoformat(timespec="minutes") if issued.expires_at else "never"
     print(f"Token expires: {expiry}")
     print("The API token follows; it is shown only this once, store it securely:")
@@ -97,6 +103,12 @@ def add_command(args: argparse.Namespace) -> int:
     print(f"Added {args.role} {issued.email}{where} (user id {issued.user_id}).")
     if args.language:
         print(f"Language: {args.language.strip().lower()}.")
+    print("Console sign-in needs a password and one-time codes: `hrd users password "
+          f"{issued.email}` and `hrd users totp {issued.email}`.")
+    if issued.token is None:
+        print("No API token: a supervisor or admin gets a read-only one only on request, "
+              f"with `hrd users token {issued.email} --expires-in-days N`.")
+        return 0
     _print_token(issued)
     return 0
 
@@ -106,6 +118,8 @@ def token_command(args: argparse.Namespace) -> int:
         issued = issue_token(args.email, expires_in_days=_days(args.expires_in_days))
     print(f"New token for {issued.email} (user id {issued.user_id}); earlier tokens stay valid"
           " until the user is revoked or they expire.")
+    if issued.read_only:
+        print("This token only reads (GET on the case API); any write answers 403.")
     _print_token(issued)
     return 0
 
@@ -121,7 +135,9 @@ def list_command(args: argparse.Namespace) -> int:
     with cli_errors():
         users = list_users()
     for user in users:
-        state = "revoked" if user.revoked_at else f"active, {user.active_tokens} valid token(s)"
+        codes = "one-time codes enrolled" if user.totp_enrolled else "no one-time codes"
+        state = ("revoked" if user.revoked_at
+                 else f"active, {user.active_tokens} valid token(s), {codes}")
         language = user.language or "-"  # "-": never chosen (English by default)
         print(f"{user.id}\t{user.email}\t{user.role}\t{user.org_id or '-'}\t{state}\t"
               f"{language}")

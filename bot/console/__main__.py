@@ -8,10 +8,15 @@ import os
 
 from bot.config import settings
 from bot.console.app import create_app
+from bot.store.crypto import KeyringError, require_keys_at_start
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        require_keys_at_start()
+    except KeyringError as error:
+        raise SystemExit(f"console: {error}") from None
     app = create_app()
     # No access log: URLs carry references and filters, and the audit trail already
     # records who read which case.

@@ -14,7 +14,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.ratelimit import FailedAuthLimiter
-from bot.access.web import SECURITY_HEADERS, json_error, json_response
+from bot.access.web import (
+    HSTS,
+    SAFE_METHODS,
+    SECURITY_HEADERS,
+    authenticate_request,
+    json_error,
+    json_response,
+    served_over_tls,
+    warn_if_behind_undeclared_proxy,
+)
 from bot.console.cases_api import cases_blueprint
 from bot.console.i18n import N_
 from bot.console.openapi import openapi_document
@@ -90,9 +99,24 @@ def create_app(name: str = "hrd_console", limiter: FailedAuthLimiter | None = No
     async def openapi(request: Request) -> HTTPResponse:
         return json_response(document)
 
+    @app.on_request
+    async def proxy_hint_and_api_writes(request: Request) -> HTTPResponse | None:
+        """The case API has no write route, and a read-only (supervisor or admin) token
+        must hear so plainly: any other method with a token is authenticated, and a
+        read-only one answers 403 (a bad token 401; a partner's token, or none, 405)."""
+        warn_if_behind_undeclared_proxy(request)
+        if (request.path.startswith("/api/") and request.method not in SAFE_METHODS
+                and "authorization" in request.headers):
+            refused = await authenticate_request(request, limiter)
+            if isinstance(refused, HTTPResponse):
+                return refused
+        return None
+
     @app.on_response
     async def security_headers(request: Request, response: HTTPResponse) -> None:
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
+        if served_over_tls(request):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
 
     return app

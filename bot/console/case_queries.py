@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from bot.console.i18n import N_, Msg
 from bot.console.models import CaseReview, CaseTag
 from bot.console.reviews import TAG
-from bot.store import crypto
+from bot.rules import OTTAWA
+from bot.store.cases import readable_decision
 from bot.store.db import session_scope
-from bot.store.labels import decision_label
 from bot.store.models import CASE_STATUSES, ELIGIBILITIES, Case
 
 ORG_ID = re.compile(r"[a-z][a-z0-9_]{1,63}")
@@ -129,7 +129,8 @@ class CaseRow:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """Midnight in Ottawa: date filters are Ottawa dates, like the case's year."""
+    return datetime.combine(day, time.min, tzinfo=OTTAWA)
 
 
 def find_cases(filters: ReviewFilters, *, partner: str | None = None,
@@ -167,11 +168,14 @@ def find_cases(filters: ReviewFilters, *, partner: str | None = None,
                     sa.select(CaseTag.case_id, CaseTag.tag).where(CaseTag.case_id.in_(ids))
                     .order_by(CaseTag.tag)):
                 tags.setdefault(case_id, []).append(tag)
-        return [_row(case, bool(is_reviewed), tags.get(case.id, [])) for case, is_reviewed in rows]
+        found = (_row(case, bool(is_reviewed), tags.get(case.id, [])) for case, is_reviewed in rows)
+        return [row for row in found if row is not None]
 
 
-def _row(case: Case, reviewed: bool, tags: list[str]) -> CaseRow:
-    decision = crypto.decrypt_json(case.decision, decision_label(case.reference))
+def _row(case: Case, reviewed: bool, tags: list[str]) -> CaseRow | None:
+    decision = readable_decision(case)
+    if decision is None:  # moved into another organization's view or altered: not shown
+        return None
     return CaseRow(
         reference=case.reference, partner_org=case.partner_org,
         submitted_at=case.submitted_at, status=case.status, eligibility=case.eligibility,

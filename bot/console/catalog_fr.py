@@ -31,14 +31,10 @@ FRENCH: dict[str, str] = {
     "E-mail": "Courriel",
     "Password": "Mot de passe",
     "One-time code": "Code à usage unique",
-    "(from your authenticator app; required for supervisors)":
-        "(de votre application d'authentification; obligatoire pour les superviseurs)",
+    "(from your authenticator app; an administrator enrols you)":
+        "(de votre application d'authentification; un administrateur vous inscrit)",
     "Too many failed attempts. Wait a few minutes and try again.":
         "Trop de tentatives infructueuses. Attendez quelques minutes, puis réessayez.",
-    "Your role requires a one-time code, and your account has none yet. Ask an "
-    "administrator to enrol you (hrd users totp).":
-        "Votre rôle exige un code à usage unique, et votre compte n'en a pas encore. "
-        "Demandez à un administrateur de vous inscrire (hrd users totp).",
     "The e-mail, password or code is not right.":
         "Le courriel, le mot de passe ou le code est incorrect.",
     # Errors
@@ -174,6 +170,13 @@ FRENCH: dict[str, str] = {
     "Transcript": "Transcription",
     "Transcript of conversation #{id}": f"Transcription de la conversation nº{NBSP}{{id}}",
     "Export as Rasa test story": "Exporter en scénario de test Rasa (story)",
+    "The story is pseudonymized: references, names, places and threat descriptions are "
+    "replaced by stand-ins. It may still contain personal data: read it before you commit or "
+    "share it. The export is recorded in the audit trail.":
+        f"Le scénario est pseudonymisé{NBSP}: références, noms, lieux et descriptions de "
+        f"menaces sont remplacés par des substituts. Il peut encore contenir des données "
+        f"personnelles{NBSP}: relisez-le avant de le verser dans un dépôt ou de le partager. "
+        f"L'export est consigné dans le journal d'audit.",
     "No messages.": "Aucun message.",
     # Audit trail
     "Show": "Afficher",
@@ -194,6 +197,38 @@ FRENCH: dict[str, str] = {
     "{used} of {cap} spaces used ({percent})": "{used} places utilisées sur {cap} ({percent})",
     "Cap in force today: policy {version}.":
         f"Plafond en vigueur aujourd'hui{NBSP}: politique {{version}}.",
+    "The case does not fit in what is left of its year's spaces; it stays on the waitlist.":
+        "Le dossier n'entre pas dans les places qui restent pour son année; il reste sur la "
+        "liste d'attente.",
+    "The case is not on the waitlist.": "Le dossier n'est pas sur la liste d'attente.",
+    "This case is waitlisted: it takes no space until it is moved into its year's spaces, "
+    "which is allowed only if it fits.":
+        f"Ce dossier est sur la liste d'attente{NBSP}: il n'occupe aucune place tant qu'il "
+        "n'est pas déplacé dans les places de son année, ce qui n'est possible que s'il y "
+        "entre.",
+    "Move into the year's spaces": "Déplacer dans les places de l'année",
+    "Why: the rules of policy {version}":
+        f"Pourquoi{NBSP}: les règles de la politique {{version}}",
+    "Rule": "Règle",
+    "Requirement": "Exigence",
+    "Held": "Respectée",
+    "Answer read": "Réponse lue",
+    "Cited source": "Source citée",
+    "Spaces and waitlist by year": "Places et liste d'attente par année",
+    "Years are calendar years in Ottawa time. Only cases within the cap take spaces; a "
+    "withdrawn or declined case frees its spaces. Waitlisted cases are listed in submission "
+    "order.":
+        "Les années sont des années civiles à l'heure d'Ottawa. Seuls les dossiers dans les "
+        "limites du plafond occupent des places; un dossier retiré ou refusé libère ses "
+        "places. Les dossiers en liste d'attente sont présentés dans l'ordre de soumission.",
+    "Year": "Année",
+    "Policy": "Politique",
+    "Cap": "Plafond",
+    "Spaces used": "Places utilisées",
+    "Spaces left": "Places restantes",
+    "Waitlisted cases": "Dossiers en liste d'attente",
+    "Waitlisted people": "Personnes en liste d'attente",
+    "Waitlist": "Liste d'attente",
     "The numbers": "Les chiffres",
     "Category": "Catégorie",
     "Cases by outcome": "Dossiers par résultat",
@@ -235,6 +270,7 @@ FRENCH_LABELS: dict[str, dict[str, str]] = {
         "medical_needs": "Besoins médicaux",
         "criminal_charges": "Accusations criminelles",
         "wants_resettlement_canada": "Souhaite être réinstallé au Canada",
+        "hrd_activity_description": "Travail de défense des droits, dans les mots de l'intervenant",
         "summary_confirmed": "Résumé confirmé",
     },
     "status": {
@@ -263,6 +299,8 @@ FRENCH_LABELS: dict[str, dict[str, str]] = {
         "immediate_threat": "Menace immédiate",
     },
     "capacity": {"within_cap": "Dans les limites du plafond", "over_cap": "Au-delà du plafond"},
+    "rule_effect": {"ineligible": "Non admissible", "needs_review": "Examen requis",
+                    "flagged": "Signalé", "urgent": "Urgent", "refused": "Arrêté"},
     "urgency": {"urgent": "Urgent", "not_urgent": "Non urgent"},
     "yes_no": {"yes": "oui", "no": "non"},
     "hrd_activity": {

@@ -1,6 +1,7 @@
-"""The supervisors' dashboard: spaces used and left against the cap in force this year
-(stream-policy.md, "Capacity"), and this year's cases by outcome, urgency, priority factor
-and partner, and Urgent Protection Program cases by month."""
+"""The supervisors' dashboard: per year, spaces used and left against the cap that governs
+it and the waitlist (stream-policy.md, "Capacity"), and this year's cases by outcome,
+urgency, priority factor and partner, and Urgent Protection Program cases by month.
+"This year" is Ottawa's (America/Toronto), as everywhere in the product."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from bot.console.charts import Chart
 from bot.console.formats import month_abbreviation
 from bot.console.i18n import N_, translator
 from bot.console.labels import code_label
-from bot.rules import policy_on
-from bot.store import spaces_used
+from bot.rules import ottawa_date
+from bot.store import YearCapacity, capacity_by_year
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Dashboard:
     policy_version: str
     used: int
     charts: list[Chart]
+    # This year first, then every year with cases, newest first.
+    years: list[YearCapacity]
 
     @property
     def left(self) -> int:
@@ -35,15 +38,17 @@ class Dashboard:
 
 
 def build_dashboard(today: date | None = None) -> Dashboard:
-    today = today or datetime.now(UTC).date()
-    policy = policy_on(today)
+    today = today or ottawa_date(datetime.now(UTC))
+    years = capacity_by_year(today=today)
+    this_year = next(y for y in years if y.year == today.year)
     rows = find_cases(ReviewFilters(date_from=date(today.year, 1, 1),
                                     date_to=date(today.year, 12, 31)), limit=100_000)
     outcome = Counter(r.eligibility for r in rows)
     urgency = Counter("urgent" if r.urgent else "not_urgent" for r in rows)
     factors = Counter(f for r in rows for f in r.priority_factors)
     partner = Counter(r.partner_org for r in rows)
-    upp = Counter(r.submitted_at.month for r in rows if r.pathway == "urgent_protection")
+    upp = Counter(ottawa_date(r.submitted_at).month for r in rows
+                  if r.pathway == "urgent_protection")
     charts = [
         Chart(N_("Cases by outcome"), sorted(outcome.items()), "eligibility"),
         Chart(N_("Cases by urgency"), sorted(urgency.items()), "urgency"),
@@ -52,9 +57,9 @@ def build_dashboard(today: date | None = None) -> Dashboard:
         Chart(N_("Urgent Protection Program cases by month"),
               [(m, upp.get(m, 0)) for m in range(1, 13)], "month"),
     ]
-    return Dashboard(year=today.year, cap=policy.annual_cap,
-                     policy_version=policy.id,
-                     used=spaces_used(today.year), charts=charts)
+    return Dashboard(year=today.year, cap=this_year.cap,
+                     policy_version=this_year.policy_version,
+                     used=this_year.used, charts=charts, years=years)
 
 
 def localized_chart(chart: Chart, language: str) -> Chart:
@@ -65,3 +70,4 @@ def localized_chart(chart: Chart, language: str) -> Chart:
     else:
         bars = [(code_label(chart.kind, code, language), v) for code, v in chart.bars]
     return Chart(gettext(chart.title), bars, chart.kind)
+

@@ -24,6 +24,7 @@ ENGLISH_LABELS: dict[str, dict[str, str]] = {
         "country_of_origin": "Country of origin",
         "current_country": "Current country",
         "hrd_activity": "Human rights work",
+        "hrd_activity_description": "Human rights work, in the caseworker's words",
         "persecution_agent": "Persecuted by",
         "fled_persecution": "Fled persecution",
         "refugee_status": "Refugee status",
@@ -63,6 +64,9 @@ ENGLISH_LABELS: dict[str, dict[str, str]] = {
         "immediate_threat": "Immediate threat",
     },
     "capacity": {"within_cap": "Within the cap", "over_cap": "Over the cap"},
+    # What a rule did to the case (bot.rules.engine.Effect), on the explanation.
+    "rule_effect": {"ineligible": "Ineligible", "needs_review": "Needs review",
+                    "flagged": "Flagged", "urgent": "Urgent", "refused": "Stopped"},
     "urgency": {"urgent": "Urgent", "not_urgent": "Not urgent"},
     "yes_no": {"yes": "yes", "no": "no"},
     "hrd_activity": {

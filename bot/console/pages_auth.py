@@ -24,6 +24,8 @@ from bot.console.web_auth import FORM_EXPIRED, NEUTRAL_PATH, SIGNIN_PATH, SUPERV
 logger = logging.getLogger(__name__)
 
 MAX_FIELD = 1024
+TOO_MANY = N_("Too many failed attempts. Wait a few minutes and try again.")
+WRONG = N_("The e-mail, password or code is not right.")
 
 
 def _signin_cookie_name() -> str:
@@ -82,21 +84,23 @@ def auth_blueprint(signin_limiter: FailedAuthLimiter) -> Blueprint:
         email = (form.get("email") or "").strip().lower()[:MAX_FIELD]
         password = (form.get("password") or "")[:MAX_FIELD]
         code = (form.get("code") or "")[:32]
-        client = "signin-client:" + client_address(request)
-        account = "signin-account:" + email
-        if await signin_limiter.blocked(client) or await signin_limiter.blocked(account):
-            return signin_form(request, 429, N_("Too many failed attempts. Wait a few minutes "
-                                                "and try again."))
-        result = await asyncio.to_thread(check_sign_in, email, password, code)
-        if result.outcome is Outcome.TOTP_NOT_ENROLLED:
-            return signin_form(request, 403, N_("Your role requires a one-time code, and your "
-                                                "account has none yet. Ask an administrator "
-                                                "to enrol you (hrd users totp)."))
+        keys = ("signin-account:" + email, "signin-client:" + client_address(request))
+        # Counted before anything is verified, so that simultaneous guesses cannot all pass
+        # a check made before the first failure is recorded (bot.access.ratelimit).
+        allowed = [await signin_limiter.attempt(key) for key in keys]
+        if not all(allowed):
+            return signin_form(request, 429, TOO_MANY)
+        async with signin_limiter.serialized(keys[0]):  # one verification per account
+            result = await asyncio.to_thread(check_sign_in, email, password, code)
         if result.outcome is not Outcome.OK or result.user_id is None:
-            await signin_limiter.failed(client)
-            await signin_limiter.failed(account)
+            if result.outcome is Outcome.TOTP_NOT_ENROLLED:
+                # The operator's hint; the browser gets the same answer as a wrong password.
+                logger.info("console: user %s has no one-time codes (hrd users totp)",
+                            result.user_id)
             logger.info("console: failed sign-in")
-            return signin_form(request, 401, N_("The e-mail, password or code is not right."))
+            return signin_form(request, 401, WRONG)
+        for key in keys:
+            await signin_limiter.succeeded(key)
         session_id = await asyncio.to_thread(start_session, result.user_id)
         await asyncio.to_thread(audit, f"user:{result.user_id}", "signed_in")
         page = redirect(home_for(result.role or "partner"))

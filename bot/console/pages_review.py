@@ -41,8 +41,16 @@ from bot.console.transcripts import (
 )
 from bot.console.transitions import TransitionNotAllowed, move_case, next_statuses
 from bot.console.web_auth import SUPERVISOR_ROLES, not_found, require
-from bot.intake.questions import FORM_SLOTS
-from bot.store import CaseNotFound, get_case
+from bot.intake.questions import ACTIVITY_DESCRIPTION, FORM_SLOTS
+from bot.rules import explain_case
+from bot.store import (
+    CaseNotFound,
+    DoesNotFit,
+    NotWaitlisted,
+    admit_from_waitlist,
+    get_case,
+    waitlisted,
+)
 from bot.store.models import CASE_STATUSES, ELIGIBILITIES
 
 
@@ -65,9 +73,13 @@ def _view_case(principal: Principal, reference: str) -> dict[str, Any] | None:
         return None
     audit_case(reference, principal.actor, "viewed")
     return {"case": record, "review": review_state(reference),
-            "answers": [(s, record.answers.get(s)) for s in FORM_SLOTS if s in record.answers],
+            "answers": [(s, record.answers.get(s)) for s in (*FORM_SLOTS, ACTIVITY_DESCRIPTION)
+                        if s in record.answers],
             "next_statuses": next_statuses(record.status),
-            "conversation": conversation_of_sender(record.sender_id)}
+            "conversation": conversation_of_sender(record.sender_id),
+            "explanation": explain_case(record.answers, record.decision),
+            "waitlisted": waitlisted(record.decision["capacity"],
+                                     record.decision["eligibility"], record.status)}
 
 
 def _transcript(principal: Principal, conversation_id: int) -> dict[str, Any] | None:
@@ -90,7 +102,10 @@ def _story(principal: Principal, conversation_id: int) -> tuple[str, str] | None
     if sender is None:
         return None
     name = f"conversation {conversation_id}"
-    audit(principal.actor, "story_exported", conversation_key(sender))
+    detail = {"format": "rasa_test_story", "pseudonymized": True}
+    for reference in references_of_sender(sender):
+        audit_case(reference, principal.actor, "story_exported", detail)
+    audit(principal.actor, "story_exported", conversation_key(sender), detail)
     return name, story_yaml(name, sender_events(sender))
 
 
@@ -174,10 +189,16 @@ def review_blueprint() -> Blueprint:
             elif action == "status":
                 await asyncio.to_thread(move_case, reference, form.get("status", ""),
                                         actor=principal.actor)
+            elif action == "admit":
+                await asyncio.to_thread(admit_from_waitlist, reference, actor=principal.actor)
             else:
                 return not_found(request)
         except CaseNotFound:
             return not_found(request)
+        except DoesNotFit:
+            return redirect(back + "?error=nofit")
+        except NotWaitlisted:
+            return redirect(back + "?error=notwaitlisted")
         except TransitionNotAllowed:
             return redirect(back + "?error=transition")
         except InvalidInput:

@@ -1,5 +1,8 @@
-"""Checking a sign-in: password (argon2), then TOTP when enrolled; supervisors and admins
-cannot sign in at all without TOTP. Synchronous (database, argon2): run it in a thread."""
+"""Checking a sign-in: password (argon2), then a TOTP code, for every role: partner staff
+read their organization's threat descriptions, supervisors and admins every case. An
+account without enrolled codes cannot sign in, and is answered exactly like a wrong
+password (a distinct answer would confirm the password). Synchronous (database, argon2):
+run it in a thread."""
 
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ from bot.access.models import User
 from bot.console.passwords import decrypt_totp_secret, verify_password, verify_totp
 from bot.store.db import session_scope
 
-TOTP_REQUIRED_ROLES = ("supervisor", "admin")
 MAX_EMAIL = 254
 
 
 class Outcome(enum.Enum):
     OK = "ok"
-    WRONG = "wrong"  # unknown e-mail, wrong password, wrong or missing code: one answer
+    # Unknown e-mail, wrong password, wrong or missing code: one answer to the client.
+    WRONG = "wrong"
+    # Right password, no codes enrolled: the same answer; only the log tells the operator.
     TOTP_NOT_ENROLLED = "totp_not_enrolled"
 
 
@@ -42,9 +46,7 @@ def check_sign_in(email: str, password: str, code: str) -> SignInResult:
     if not verify_password(stored, password) or user_id is None:
         return SignInResult(Outcome.WRONG)
     if secret_blob is None:
-        if role in TOTP_REQUIRED_ROLES:
-            return SignInResult(Outcome.TOTP_NOT_ENROLLED)
-        return SignInResult(Outcome.OK, user_id, role)
+        return SignInResult(Outcome.TOTP_NOT_ENROLLED, user_id, role)
     if not verify_totp(user_id, decrypt_totp_secret(user_id, secret_blob), code):
         return SignInResult(Outcome.WRONG)
     return SignInResult(Outcome.OK, user_id, role)

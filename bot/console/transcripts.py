@@ -41,16 +41,21 @@ def _at(event: dict[str, Any]) -> datetime | None:
 
 
 def chat_messages(events: list[dict[str, Any]]) -> list[ChatMessage]:
+    """Who said what. A button press is shown by its title, as the person saw it, not by
+    the payload the channel passed on ("/start_referral", "journalism_media")."""
     messages: list[ChatMessage] = []
+    titles: dict[str, str] = {}  # payload -> title, of the last bot message's buttons
     for event in events:
         kind = event.get("event")
         if kind == "user" and event.get("text"):
-            messages.append(ChatMessage("user", str(event["text"]), _at(event)))
+            text = str(event["text"])
+            messages.append(ChatMessage("user", titles.get(text, text), _at(event)))
         elif kind == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
             buttons = tuple(
                 {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
                 for b in (event.get("data") or {}).get("buttons") or ()
                 if isinstance(b, dict))
+            titles = {b["payload"]: b["title"] for b in buttons if b["payload"] and b["title"]}
             messages.append(ChatMessage("bot", str(event.get("text") or ""), _at(event),
                                         buttons))
     return messages

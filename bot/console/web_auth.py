@@ -9,11 +9,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.auth import Principal
+from bot.access.models import ELEVATED_ROLES
 from bot.console.i18n import N_
 from bot.console.rendering import redirect, render
 from bot.console.sessions import SignedIn, cookie_name, csrf_matches, load_session
 
-SUPERVISOR_ROLES = ("supervisor", "admin")
+SUPERVISOR_ROLES = ELEVATED_ROLES
 # Paths without a console session: the JSON API has its own bearer tokens, static files
 # are public, the sign-in form carries its own pre-session CSRF cookie, and the neutral
 # quick-exit page must work for anyone.

@@ -21,8 +21,14 @@ from typing import Any
 from bot.intake.lexicon import LEXICON
 from bot.intake.parsed import OUT_OF_RANGE, Parsed, empty, not_understood
 from bot.intake.questions import CHOICES
-from bot.intake.text import Matcher, is_negated, phrase_words, tokenize
+from bot.intake.text import Matcher, fold, is_negated, phrase_words, tokenize
 
+# "his thugs", "the party's militia", "ses miliciens": a group belonging to someone named.
+_OWNED = re.compile(
+    r"(?:\b(?:his|her|their|its|ses|son|sa|leurs)|'s|s')\s+(?:\w+\s+)?"
+    r"(?:thugs|militia|militias|men|youth|supporters|guards|miliciens|milice|milices"
+    r"|hommes|partisans|gardes|jeunes)\b"
+)
 _NUMBERED = re.compile(r"^\s*\d+(\s*(,|and|&|\+|et|/|\s)\s*\d+)*\s*[.!]?\s*$", re.IGNORECASE)
 
 
@@ -40,6 +46,8 @@ class Classifier:
         self.negated = dict(config.get("negated") or {})
         self.combine = {k: tuple(v) for k, v in (config.get("combine") or {}).items()}
         self.nothing = Matcher({"nothing": config.get("nothing") or []})
+        self.absorbs = {k: tuple(v) for k, v in (config.get("absorbs") or {}).items()}
+        self.unsure_values = frozenset(config.get("read_back") or [])
 
     def exact(self, text: str) -> Parsed | None:
         """A button's stored value or a numbered option ("2" = the second choice)."""
@@ -89,8 +97,45 @@ class Classifier:
         if exact is not None:
             return exact
         strong, weak = self.votes(text)
-        value = self.pick(strong) or self.pick(weak)
-        return Parsed(value) if value else not_understood()
+        value = self.pick(strong)
+        if value:
+            rivals = self.rivals(strong, value) or self.combined_rivals(strong, weak, value, text)
+            return Parsed(value, alternatives=rivals) if rivals else Parsed(value)
+        value = self.pick(weak)
+        if not value:
+            return not_understood()
+        # Only general words ("a human rights activist"): a proposal to read back.
+        return Parsed(value, sure=value not in self.unsure_values)
+
+    def combined_rivals(
+        self, strong: Counter[str], weak: Counter[str], value: str, text: str
+    ) -> tuple[str, ...]:
+        """Where values combine ("state" + "non-state" = "both"), a weaker mention of the
+        other part ("the police and her family") or a group owned by the first ("the
+        ruling party's militia") leaves both readings open: ask which."""
+        for combined, parts in self.combine.items():
+            if value == combined:
+                owned = _OWNED.search(fold(text))
+                return tuple(p for p in parts) if owned else ()
+            if value in parts:
+                others = [p for p in parts if p != value]
+                if all(weak[p] for p in others):
+                    return (combined,)
+        return ()
+
+    def rivals(self, counts: Counter[str], value: str) -> tuple[str, ...]:
+        """Other values with as many hits as the pick: two readings fit, ask for one.
+        A value named in `absorbs` of the pick is part of it ("indigenous land")."""
+        if any(value == v for v in self.combine):
+            return ()
+        best = counts[value]
+        absorbed = self.absorbs.get(value, ())
+        return tuple(
+            v
+            for v in dict.fromkeys(self.priority)
+            if v != value and counts[v] == best and v not in absorbed
+            and value not in self.absorbs.get(v, ())
+        )
 
 
 _SECTIONS = LEXICON.get("categories", {})

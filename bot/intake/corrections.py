@@ -22,7 +22,14 @@ from bot.intake.countries import find_mentions, role_of
 from bot.intake.counts import parse_count
 from bot.intake.lexicon import LEXICON
 from bot.intake.normalize import Parsed, parse_answer, parse_yes_no
-from bot.intake.questions import BOOLEAN_SLOTS, COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
+from bot.intake.questions import (
+    BOOLEAN_SLOTS,
+    CHOICES,
+    COUNT_SLOTS,
+    COUNTRY_SLOTS,
+    FORM_SLOTS,
+    TEXT_SLOTS,
+)
 from bot.intake.text import Hit, Matcher, Token, tokenize
 from bot.intake.yesno import TOPIC_MATCHERS
 
@@ -32,6 +39,7 @@ _STRIP = Matcher({"strip": _LEX.get("strip", [])})
 _INTRO = Matcher({"intro": _LEX.get("value_intro", [])})
 _CHANGE = Matcher({"change": _LEX.get("change", [])})
 _SLOTS = Matcher({slot: phrases for slot, phrases in (_LEX.get("slots") or {}).items()})
+_ADDED = Matcher({"added": _LEX.get("added", [])})
 _FAMILY_NOUNS = Matcher(
     {"member": [str(k) for k in (LEXICON.get("counts", {}).get("members") or {})]}
 )
@@ -144,7 +152,11 @@ def _inferred(text: str, tokens: Sequence[Token]) -> Correction | None:
         value = confident(slot, text)
         if value and value not in ("none", "unknown"):
             return Correction(slot, value)
-    topical = [slot for slot, m in TOPIC_MATCHERS.items() if m.find(tokens)]
+    topical = [
+        slot
+        for slot, m in TOPIC_MATCHERS.items()
+        if slot != "summary_confirmed" and m.find(tokens)
+    ]
     if len(topical) == 1:
         parsed = parse_yes_no(text, topical[0])
         if parsed.ok:
@@ -156,6 +168,22 @@ def parse_correction(
     text: str, answers: Mapping[str, Any], requested_slot: str | None
 ) -> Correction | None:
     """The change a message asks for, or None when nothing usable is in it."""
+    found = _parse_correction(text, answers, requested_slot)
+    # "she is also indigenous": added to the earlier factors, not replacing them.
+    if (
+        found is not None
+        and found.slot == "risk_factors"
+        and isinstance(found.value, list)
+        and _ADDED.find(tokenize(text))
+    ):
+        merged = set(answers.get("risk_factors") or []) | set(found.value)
+        found = Correction(found.slot, [v for v in CHOICES["risk_factors"] if v in merged])
+    return found
+
+
+def _parse_correction(
+    text: str, answers: Mapping[str, Any], requested_slot: str | None
+) -> Correction | None:
     if not text or not text.strip():
         return None
     raw_tokens = tokenize(text)
@@ -168,6 +196,9 @@ def parse_correction(
     answered = requested.ok
 
     found = _negated_place(cleaned, answers)
+    if found:
+        return found
+    found = _old_and_new(cleaned, answers, asked)
     if found:
         return found
 
@@ -194,6 +225,100 @@ def parse_correction(
     if answered:
         return Correction(asked, requested.value)
     return _inferred(cleaned, tokens)
+
+
+# The value being replaced and the one replacing it, in the ways people write both.
+_OLD_NEW = (
+    # "I said four before, it is five", "j'ai dit quatre tout à l'heure, c'est cinq"
+    re.compile(
+        r"\b(?:i|we|you)\s+(?:said|wrote|put|typed|told you|answered|gave|entered|put down)"
+        r"\s+(?P<old>[^,;.]+?)\s*(?:before|earlier|previously|by mistake|initially|at first)?"
+        r"\s*(?:[,;.]|\bbut\b|\band\b|$)(?P<new>.*)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bj\W?ai\s+(?:dit|[ée]crit|mis|tap[ée]|r[ée]pondu|indiqu[ée]|donn[ée])"
+        r"\s+(?P<old>[^,;.]+?)\s*(?:avant|tout [àa] l\W?heure|plus t[ôo]t|par erreur|au d[ée]but)?"
+        r"\s*(?:[,;.]|\bmais\b|\bet\b|$)(?P<new>.*)",
+        re.IGNORECASE,
+    ),
+    # "change 3 to 4", "remplacez 3 par 4"
+    re.compile(
+        r"\b(?:change|changer|changez|replace|remplacer|remplacez|corriger|corrigez|modifier"
+        r"|modifiez|update|make)\s+(?:the\s+|le\s+|la\s+|les\s+)?(?P<old>[^,;.]+?)\s+"
+        r"(?:to|into|with|by|en|par|pour)\s+(?P<new>.+)",
+        re.IGNORECASE,
+    ),
+    # "not 3 but 4", "pas 3 mais 4"
+    re.compile(
+        r"\b(?:not|pas|non pas)\s+(?P<old>[^,;.]+?)\s*(?:[,;]\s*)?(?:\bbut\b|\bmais\b)"
+        r"\s+(?P<new>.+)",
+        re.IGNORECASE,
+    ),
+    # "4, not 3", "5 instead of 4", "4 et non 3", "4 au lieu de 3"
+    re.compile(
+        r"(?P<new>.+?)[,;]?\s+(?:and not|not|rather than|instead of|et non|et pas|pas|plut[ôo]t"
+        r" que|au lieu de)\s+(?P<old>[^,;.]+)",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _old_and_new(
+    text: str, answers: Mapping[str, Any], requested: str
+) -> Correction | None:
+    """"I said four before, it is five": the earlier answer equal to the replaced value
+    names the slot; the other part is its new value (or, when unreadable, ask again)."""
+    for pattern in _OLD_NEW:
+        match = pattern.search(text)
+        if not match:
+            continue
+        old, new = match.group("old").strip(), match.group("new").strip()
+        if _SLOTS.find(tokenize(old)):
+            continue  # "change the family size to 2": the question is named, see below
+        readable = [
+            slot
+            for slot in answers
+            if slot not in TEXT_SLOTS and slot != requested and _reads_as(slot, old)
+        ]
+        # The earlier answer equal to the replaced value; else the one slot that reads it
+        # ("I said three kids" when four were recorded: still the family count).
+        slots = [slot for slot in readable if _reads_as(slot, old, answers[slot])] or readable
+        if len(slots) != 1:
+            continue
+        slot = slots[0]
+        parsed = parse_answer(slot, new) if new else Parsed()
+        if parsed.ok and parsed.sure and not parsed.alternatives:
+            return Correction(slot, parsed.value)
+        return Correction(slot, None)
+    return None
+
+
+_ANY = object()
+
+
+def _reads_as(slot: str, text: str, value: Any = _ANY) -> bool:
+    if slot in BOOLEAN_SLOTS:
+        return False  # "I said yes" names no question by itself
+    if text.strip().isdigit() and slot not in COUNT_SLOTS:
+        return False  # a bare number is a count, not a numbered option here
+    parsed = parse_answer(slot, text)
+    return parsed.ok and (value is _ANY or parsed.value == value)
+
+
+
+def is_correction(
+    text: str, answers: Mapping[str, Any] | None = None, requested: str = ""
+) -> bool:
+    """Correction words, an explicit change, or an earlier answer named as replaced
+    ("5, not 4"): without them a message answers the question asked, even when it
+    mentions an earlier topic."""
+    tokens = tokenize(text or "")
+    if _MARKERS.find(tokens) or _CHANGE.find(tokens):
+        return True
+    if any(p.search(text or "") for p in _OLD_NEW[:3]):
+        return True
+    return bool(answers) and _old_and_new(text or "", answers or {}, requested) is not None
 
 
 def apply_correction(answers: Mapping[str, Any], correction: Correction) -> dict[str, Any]:

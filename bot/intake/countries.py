@@ -110,6 +110,7 @@ class Mention:
     end: int
     cue: str | None  # "origin", "current", "weak_current" or None
     negated: bool  # "not Kenya", "not in Kenya"
+    guessed: bool = False  # matched only as a misspelling: read it back before storing
 
 
 def _cue_before(tokens: Sequence[Token], start: int) -> tuple[str | None, bool]:
@@ -145,13 +146,14 @@ def find_mentions(text: str, tokens: Sequence[Token] | None = None) -> list[Ment
             if not raw.isupper():
                 continue  # "us", "car": only as abbreviations
         hits.append(hit)
-    if not hits:
+    guessed = not hits
+    if guessed:
         hits = _fuzzy_hits(words)
     mentions = []
     for hit in hits:
         kind, code = hit.label.split(":")
         cue, negated = _cue_before(tokens, hit.start)
-        mentions.append(Mention(code, kind, hit.start, hit.end, cue, negated))
+        mentions.append(Mention(code, kind, hit.start, hit.end, cue, negated, guessed))
     return mentions
 
 
@@ -304,7 +306,7 @@ def parse_country(text: str, slot: str | None = None) -> Parsed:
     if not mentions:
         return not_understood()
     if slot not in (ORIGIN, CURRENT):
-        return Parsed(mentions[0].code)
+        return Parsed(mentions[0].code, sure=not mentions[0].guessed)
 
     contrast = len({m.code for m in mentions}) > 1
     roles = [(m, role_of(m, contrast)) for m in mentions]
@@ -316,4 +318,5 @@ def parse_country(text: str, slot: str | None = None) -> Parsed:
     also = {other: stated.code} if stated else {}
     if chosen is None:
         return not_understood(also)
-    return Parsed(chosen.code, also=also)
+    # A misspelling's best guess ("ugnada") is read back: a wrong country is never silent.
+    return Parsed(chosen.code, also=also, sure=not chosen.guessed)

@@ -9,18 +9,21 @@ counted ("children" alone -> ask again). A number tied to a total ("family of 3"
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from text_to_num import alpha2digit
 
 from bot.intake.lexicon import LEXICON
 from bot.intake.parsed import OUT_OF_RANGE, Parsed, empty, not_understood
-from bot.intake.text import Matcher, Token, phrase_words, tokenize
+from bot.intake.text import Matcher, Token, is_negated, phrase_words, tokenize
 
 MAX_FAMILY = 20
 _LEX = LEXICON.get("counts", {})
 _MEMBERS = {phrase_words(k): v for k, v in (_LEX.get("members") or {}).items()}
 _NOUNS = Matcher({" ".join(k): [" ".join(k)] for k in _MEMBERS})
 _TOTALS = Matcher({"total": _LEX.get("totals", [])})
+_WITH_SELF = Matcher({"with": _LEX.get("with_self", [])})
+_FAMILY_TOTALS = frozenset({"family", "famille"})
 _NOBODY = Matcher({"nobody": _LEX.get("nobody", [])})
 _SELF = Matcher({"self": _LEX.get("including_self", [])})
 _FILLERS = frozenset(w for p in _LEX.get("fillers", []) for w in phrase_words(p))
@@ -78,12 +81,17 @@ def parse_count(text: str) -> Parsed:
 
     # An explicit total: "3 people", "family of 4 including her", "the family is 3".
     for hit in _TOTALS.find(tokens):
-        value = _number_before(tokens, hit.start)
-        if value is None and hit.end < len(tokens) and words[hit.end].isdigit():
-            value = int(words[hit.end])
+        # "family of 4" / "une famille de 4": the number after the total comes first (the
+        # French article "une" reads as a 1 before it).
+        value = int(words[hit.end]) if hit.end < len(tokens) and words[hit.end].isdigit() else None
+        if value is None:
+            value = _number_before(tokens, hit.start)
         if value is not None:
             if _SELF.find(tokens):
                 value -= 1
+            elif _WITH_SELF.find(tokens) and words[hit.start] in _FAMILY_TOTALS:
+                # "the family is 6 with her": counting her or not? Read it back.
+                return replace(_ranged(value), sure=False)
             return _ranged(value)
 
     total, uncountable, used = 0, False, False
@@ -93,6 +101,8 @@ def parse_count(text: str) -> Parsed:
         if nxt and nxt.start == hit.end and tokens[nxt.start].clause == tokens[hit.start].clause:
             continue  # French "son mari": a possessive, not an English son
         noun = tuple(words[hit.start : hit.end])
+        if is_negated(tokens, hit):
+            continue  # "he has no children", "il n'a pas d'enfants"
         number = _number_before(tokens, hit.start)
         if number is None and _MEMBERS[noun] is None:
             number = _number_after(tokens, hit.end)

@@ -7,10 +7,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.intake.parsed import Parsed
-from bot.intake.questions import FORM_SLOTS
+from bot.intake.questions import ACTIVITY_DESCRIPTION, FORM_SLOTS, READBACK_SLOTS
 
 # Slots that belong to one draft and are cleared when it is submitted, refused or cancelled.
-DRAFT_SLOTS: tuple[str, ...] = (*FORM_SLOTS, "cancel_confirmed", "intake_id", "misunderstood")
+DRAFT_SLOTS: tuple[str, ...] = (
+    *FORM_SLOTS,
+    *READBACK_SLOTS,
+    "cancel_confirmed",
+    "intake_id",
+    "misunderstood",
+    "readback",
+    ACTIVITY_DESCRIPTION,
+)
 
 
 def answers_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
@@ -35,8 +43,16 @@ def cleared_draft() -> dict[str, None]:
     return dict.fromkeys(DRAFT_SLOTS)
 
 
-def answer_updates(slot: str, parsed: Parsed) -> dict[str, Any]:
+def answer_updates(
+    slot: str, parsed: Parsed, existing: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The slots an understood answer sets: its own, any other question answered in the
-    same words ("she's Ugandan, now in Nairobi"), and the misunderstanding count reset."""
-    also = {name: value for name, value in parsed.also.items() if name in FORM_SLOTS}
+    same words ("she's Ugandan, now in Nairobi") that has no answer yet (an earlier answer
+    changes only by a correction), and the misunderstanding count reset."""
+    existing = existing or {}
+    also = {
+        name: value
+        for name, value in parsed.also.items()
+        if name in FORM_SLOTS and existing.get(name) is None
+    }
     return {slot: parsed.value, **also, "misunderstood": 0}

@@ -67,6 +67,20 @@ COUNTRY_SLOTS: frozenset[str] = frozenset({"country_of_origin", "current_country
 TEXT_SLOTS: frozenset[str] = frozenset({"partner_case_reference", "threat_description"})
 
 
+# Kept with the case for the officer, encrypted with the answers, but not a contract slot
+# (the case API's "answers" leave it out): the caseworker's own words for the activity.
+ACTIVITY_DESCRIPTION = "hrd_activity_description"
+
+# A read-back is its own question, confirm_<slot> (intake-contract.md), for every question
+# whose answer is read rather than stored as typed.
+READBACK_PREFIX = "confirm_"
+READBACK_SLOTS: tuple[str, ...] = tuple(
+    READBACK_PREFIX + slot
+    for slot in FORM_SLOTS
+    if slot not in TEXT_SLOTS and slot != "summary_confirmed"
+)
+
+
 def required_slots(answers: Mapping[str, Any]) -> list[str]:
     """FORM_SLOTS, without threat_description unless answers['immediate_threat'] is True."""
     return [

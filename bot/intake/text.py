@@ -122,6 +122,10 @@ def negators() -> frozenset[str]:
     return _settings()[2]
 
 
+# A negator that can stand alone as an answer ("no she moved"), unlike "not the state".
+_ANSWER_WORDS = frozenset({"no", "non", "nope", "nah"})
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     label: str
@@ -172,10 +176,12 @@ def is_negated(tokens: Sequence[Token], hit: Hit, *, window: int = 3, after: boo
     """A negator shortly before the hit in the same clause ("not safe", "no medical needs");
     with after=True also one right after it ("she does not", "she has no")."""
     neg = negators()
+    if tokens[hit.start].word in neg:
+        return False  # the phrase carries its own negation ("jamais quitté" after "n'a")
     clause = tokens[hit.start].clause
     for k in range(max(0, hit.start - window), hit.start):
         if tokens[k].word in neg and tokens[k].clause == clause:
-            if k == 0 and tokens[k + 1].word in _subjects():
+            if k == 0 and tokens[k].word in _ANSWER_WORDS and tokens[k + 1].word in _subjects():
                 continue  # "no she moved for work": an answer word, then a statement
             return True
     if after and hit.end < len(tokens):

@@ -17,7 +17,7 @@ REFUGEE_STATUSES = frozenset({"recognized", "asylum_seeker", "none", "unknown"})
 CRIMINAL_CHARGES = frozenset({"none", "related_to_hr_work", "unrelated", "unknown"})
 RISK_FACTORS = ("woman", "lgbtq2", "indigenous")  # contract order, reused for reporting
 MAX_FAMILY_MEMBERS = 20
-# Stored codes are upper case; "ug" vs "UG" would otherwise fake a country change (E1).
+# Stored codes are upper case; "ug" vs "UG" would otherwise fake a country change.
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 

@@ -27,7 +27,20 @@ SOURCED_FIELDS: tuple[str, ...] = (
     "annual_cap",
     "direct_referral_partners",
     "identifying_partners",
+    "partner_names",
 )
+_TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+# A partner's name as the chat says it, in each language of the chat.
+_NAMES: dict[str, Any] = {
+    "type": "object",
+    "propertyNames": {"pattern": r"^[a-z][a-z0-9_]*$"},
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"en": _TEXT, "fr": _TEXT},
+        "required": ["en", "fr"],
+        "additionalProperties": False,
+    },
+}
 
 POLICY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -40,8 +53,15 @@ POLICY_SCHEMA: dict[str, Any] = {
         "annual_cap": _sourced({"type": "integer", "minimum": 0}),
         "direct_referral_partners": _sourced(_ORG_IDS),
         "identifying_partners": _sourced(_ORG_IDS),
+        "partner_names": _sourced(_NAMES),
+        # One source per rule id; the loader checks the ids against the engine's rules.
+        "rule_sources": {
+            "type": "object",
+            "propertyNames": {"pattern": r"^[A-Z][0-9]+$"},
+            "additionalProperties": _SOURCE,
+        },
     },
-    "required": ["id", *SOURCED_FIELDS],
+    "required": ["id", *SOURCED_FIELDS, "rule_sources"],
     # A misspelt field would otherwise be silently ignored.
     "additionalProperties": False,
 }

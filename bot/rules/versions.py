@@ -14,12 +14,15 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 
+from bot.rules.dates import ottawa_date
 from bot.rules.schema import POLICY_SCHEMA, SOURCED_FIELDS
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent / "policies"
 _VALIDATOR = jsonschema.Draft202012Validator(POLICY_SCHEMA)
 
 ReferralRight = Literal["direct", "identify", "none"]
+Language = Literal["en", "fr"]
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 class PolicyError(Exception):
@@ -46,6 +49,21 @@ class Policy:
     identifying_partners: frozenset[str]
     # field name -> source citation; read-only, and kept out of the hash (a mapping has none).
     sources: Mapping[str, str] = field(hash=False)
+    # partner id -> {"en": name, "fr": name}: how the chat names partners.
+    partner_names: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: _EMPTY, hash=False)
+    # rule id -> the one source the chat and `hrd policy explain` cite for it.
+    rule_sources: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)
+
+    def partner_name(self, org_id: str, language: str = "en") -> str:
+        names = self.partner_names.get(org_id) or {}
+        return names.get(language) or names.get("en") or org_id
+
+    def rule_source(self, rule_id: str) -> str:
+        try:
+            return self.rule_sources[rule_id]
+        except KeyError:
+            raise PolicyError(self.id, f"rule_sources.{rule_id}", "no source") from None
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -89,6 +107,10 @@ def _parse_file(file: Path) -> Policy:
         raise PolicyError(
             file, "identifying_partners.value", f"also listed as direct: {', '.join(both)}"
         )
+    names = raw["partner_names"]["value"]
+    if unnamed := sorted((direct | identifying) - set(names)):
+        raise PolicyError(file, "partner_names.value", f"no name for {', '.join(unnamed)}")
+    _check_rule_ids(file, raw["rule_sources"])
     return Policy(
         id=raw["id"],
         effective_from=effective_from,
@@ -96,7 +118,21 @@ def _parse_file(file: Path) -> Policy:
         direct_referral_partners=direct,
         identifying_partners=identifying,
         sources=MappingProxyType({name: raw[name]["source"] for name in SOURCED_FIELDS}),
+        partner_names=MappingProxyType(
+            {org: MappingProxyType(dict(by_language)) for org, by_language in names.items()}
+        ),
+        rule_sources=MappingProxyType(dict(raw["rule_sources"])),
     )
+
+
+def _check_rule_ids(file: Path, rule_sources: Mapping[str, str]) -> None:
+    """Exactly one source for each rule of the engine: none missing, none unknown."""
+    from bot.rules.engine import RULES  # the engine imports this module
+
+    if missing := [rule_id for rule_id in RULES if rule_id not in rule_sources]:
+        raise PolicyError(file, f"rule_sources.{missing[0]}", "missing: every rule needs a source")
+    if unknown := sorted(set(rule_sources) - set(RULES)):
+        raise PolicyError(file, f"rule_sources.{unknown[0]}", "not a rule of the engine")
 
 
 def _check_unique(loaded: Iterable[tuple[Path, Policy]]) -> None:
@@ -132,12 +168,10 @@ def load_policies(folder: Path | None = None) -> tuple[Policy, ...]:
     return _load_default() if folder is None else _load(Path(folder))
 
 
-def policy_on(on: dt.date, policies: Iterable[Policy] | None = None) -> Policy:
-    """The version in force: the latest `effective_from` not after `on`."""
-    if isinstance(on, dt.datetime):  # a datetime would not compare with dates
-        on = on.date()
-    if not isinstance(on, dt.date):
-        raise TypeError(f"expected a date, got {type(on).__name__}")
+def policy_on(on: dt.date | dt.datetime, policies: Iterable[Policy] | None = None) -> Policy:
+    """The version in force: the latest `effective_from` not after `on`, an Ottawa date
+    (an aware datetime is taken at its Ottawa date; a naive one is refused)."""
+    on = ottawa_date(on)
     versions = sorted(load_policies() if policies is None else policies,
                       key=lambda p: p.effective_from)
     in_force = [policy for policy in versions if policy.effective_from <= on]
@@ -149,8 +183,24 @@ def policy_on(on: dt.date, policies: Iterable[Policy] | None = None) -> Policy:
     return in_force[-1]
 
 
+def policy_by_id(policy_id: str, policies: Iterable[Policy] | None = None) -> Policy:
+    """The version a stored decision recorded (its "policy_version")."""
+    for policy in load_policies() if policies is None else policies:
+        if policy.id == policy_id:
+            return policy
+    raise LookupError(f"unknown policy version {policy_id!r}")
+
+
+def policy_for_year(
+    year: int, today: dt.date, policies: Iterable[Policy] | None = None
+) -> Policy:
+    """The version whose cap governs `year`'s spaces: in force today for this year and
+    later, in force on 31 December for a past year."""
+    return policy_on(min(ottawa_date(today), dt.date(year, 12, 31)), policies)
+
+
 def referral_right(
-    org_id: str, on: dt.date, policies: Iterable[Policy] | None = None
+    org_id: str, on: dt.date | dt.datetime, policies: Iterable[Policy] | None = None
 ) -> ReferralRight:
     policy = policy_on(on, policies)
     if org_id in policy.direct_referral_partners:
@@ -160,8 +210,10 @@ def referral_right(
     return "none"
 
 
-def may_refer(org_id: str, on: dt.date, policies: Iterable[Policy] | None = None) -> bool:
-    """Only direct partners may refer; identifying partners go through UNHCR."""
+def may_refer(
+    org_id: str, on: dt.date | dt.datetime, policies: Iterable[Policy] | None = None
+) -> bool:
+    """Only direct partners may refer; identifying partners go through one that does."""
     return referral_right(org_id, on, policies) == "direct"
 
 
@@ -172,4 +224,5 @@ def policy_values(policy: Policy) -> dict[str, Any]:
         "annual_cap": policy.annual_cap,
         "direct_referral_partners": policy.direct_referral_partners,
         "identifying_partners": policy.identifying_partners,
+        "partner_names": {org: dict(names) for org, names in policy.partner_names.items()},
     }

@@ -2,6 +2,12 @@
 reference sequence has no gaps shared twice and two submissions can never both take the
 last spaces of the cap.
 
+Capacity (stream-policy.md, "Capacity"): the year of a case is its Ottawa year; spaces
+used count only cases that fit (`within_cap`, eligible or needs_review), less those since
+withdrawn or declined; a case that does not fit is saved `over_cap` and waitlisted, in
+submission order, until a supervisor moves it into the year's spaces under the same lock.
+No intake is saved without consent (E8, a precondition checked before anything else).
+
 Logs name references only: answers, user text and sender ids (a phone number on SMS) never
 reach a log line.
 """
@@ -11,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,12 +25,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.rules import counts_against_cap, decide
+from bot.rules import (
+    check_preconditions,
+    counts_against_cap,
+    decide,
+    ottawa_date,
+    ottawa_year,
+    policy_for_year,
+    takes_space,
+)
 from bot.store import crypto
 from bot.store.db import session_scope
 from bot.store.labels import answers_label, decision_label
 from bot.store.models import (
     CASE_STATUSES,
+    ELIGIBILITIES,
     Case,
     CaseEvent,
     Organization,
@@ -45,6 +60,23 @@ class UnknownOrganization(ValueError):
 
 class CaseNotFound(LookupError):
     pass
+
+
+class NotWaitlisted(ValueError):
+    """Only an open over-cap case that takes spaces can be moved into the year's spaces."""
+
+
+class DoesNotFit(ValueError):
+    """Moving the case into the year's spaces would go over the cap."""
+
+    def __init__(self, reference: str, case_size: int, left: int) -> None:
+        self.case_size = case_size
+        self.left = left
+        super().__init__(f"{reference}: {case_size} people, {left} spaces left")
+
+
+# Closed by a supervisor: their spaces are freed, and they leave the waitlist.
+FREEING_STATUSES = ("withdrawn", "declined")
 
 
 @dataclass(frozen=True)
@@ -78,6 +110,11 @@ class CaseSummary:
         }
 
 
+# Saved (encrypted) with the answers for the officer, but no slot of the contract: the
+# case API's "answers" leave them out (intake-contract.md).
+OFFICER_NOTES = frozenset({"hrd_activity_description"})
+
+
 @dataclass(frozen=True)
 class CaseRecord(CaseSummary):
     answers: dict[str, Any]
@@ -85,7 +122,8 @@ class CaseRecord(CaseSummary):
     sender_id: str
 
     def to_api_dict(self) -> dict[str, Any]:
-        return {**super().to_api_dict(), "answers": self.answers}
+        answers = {k: v for k, v in self.answers.items() if k not in OFFICER_NOTES}
+        return {**super().to_api_dict(), "answers": answers}
 
 
 def format_reference(year: int, seq: int) -> str:
@@ -102,9 +140,12 @@ def submit_case(
     created_by: int | None = None,
 ) -> SubmitResult:
     """Save a confirmed intake and decide it. The same intake_id again returns the first
-    result with created=False (double confirmation, action server retry, outbox drain)."""
+    result with created=False (double confirmation, action server retry, outbox drain).
+    Without consent (consent_to_share true) it raises PreconditionFailed, a ValueError,
+    and stores nothing; bad answers raise ValueError likewise."""
     if not intake_id or not sender_id:
         raise ValueError("intake_id and sender_id are required")
+    check_preconditions(answers)
     submitted_at = _as_utc(submitted_at or datetime.now(UTC))
     existing = _existing_result(intake_id)
     if existing is not None:
@@ -133,7 +174,7 @@ def _submit_locked(
     submitted_at: datetime,
     created_by: int | None,
 ) -> SubmitResult:
-    year = submitted_at.year
+    year = ottawa_year(submitted_at)
     with session_scope() as session:
         seq = _lock_year(session, year)
         # Re-checked under the lock: a concurrent submit of this intake has committed by now.
@@ -143,7 +184,7 @@ def _submit_locked(
         if session.get(Organization, partner_org) is None:
             raise UnknownOrganization(f"unknown partner organization {partner_org!r}")
 
-        decision = decide(answers, on=submitted_at.date(), spaces_used=_spaces_used(session, year))
+        decision = decide(answers, on=submitted_at, spaces_used=_spaces_used(session, year))
         decision_dict = decision.to_dict()
         seq += 1
         reference = format_reference(year, seq)
@@ -160,8 +201,8 @@ def _submit_locked(
             counts_against_cap=counts_against_cap(decision),
             policy_version=decision.policy_version, in_country=decision.in_country,
             reasons=list(decision.reasons),
-            answers=crypto.encrypt_json(answers, answers_label(reference)),
-            decision=crypto.encrypt_json(decision_dict, decision_label(reference)),
+            answers=crypto.encrypt_json(answers, answers_label(reference, partner_org)),
+            decision=crypto.encrypt_json(decision_dict, decision_label(reference, partner_org)),
             created_by=created_by,
         )
         session.add(case)
@@ -192,12 +233,124 @@ def _lock_year(session: Session, year: int) -> int:
     ).scalar_one()
 
 
+_TAKES_SPACE = [eligibility for eligibility in ELIGIBILITIES if takes_space(eligibility)]
+
+
+def _open_taking_space(year: int) -> list[sa.sql.ColumnElement[bool]]:
+    """Cases of `year` that take spaces when they fit and are not withdrawn or declined.
+    Read from capacity and outcome, not the counts_against_cap column: rows saved before
+    the waitlist had it true while over the cap."""
+    return [Case.year == year, Case.eligibility.in_(_TAKES_SPACE),
+            Case.status.not_in(FREEING_STATUSES)]
+
+
+def waitlisted(capacity: str, eligibility: str, status: str) -> bool:
+    """On the waitlist: over the cap, an outcome that takes spaces, not withdrawn/declined."""
+    return (capacity == "over_cap" and takes_space(eligibility)
+            and status not in FREEING_STATUSES)
+
+
 def _spaces_used(session: Session, year: int) -> int:
     total = session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(Case.case_size), 0))
-        .where(Case.year == year, Case.counts_against_cap.is_(True))
+        .where(*_open_taking_space(year), Case.capacity == "within_cap")
     ).scalar_one()
     return int(total)
+
+
+@dataclass(frozen=True)
+class WaitlistEntry:
+    reference: str
+    case_size: int
+    urgent: bool
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class YearCapacity:
+    """A year's spaces (stream-policy.md, "Capacity"): what supervisors see."""
+
+    year: int
+    policy_version: str
+    cap: int
+    used: int
+    waitlist: tuple[WaitlistEntry, ...]
+
+    @property
+    def left(self) -> int:
+        return max(self.cap - self.used, 0)
+
+    @property
+    def waitlisted_people(self) -> int:
+        return sum(entry.case_size for entry in self.waitlist)
+
+
+def _waitlist(session: Session, year: int) -> tuple[WaitlistEntry, ...]:
+    rows = session.execute(
+        sa.select(Case.reference, Case.case_size, Case.urgent, Case.submitted_at)
+        .where(*_open_taking_space(year), Case.capacity == "over_cap")
+        .order_by(Case.seq)
+    ).all()
+    return tuple(WaitlistEntry(r.reference, r.case_size, r.urgent, r.submitted_at) for r in rows)
+
+
+def _today() -> date:
+    return ottawa_date(datetime.now(UTC))
+
+
+def year_capacity(year: int, *, today: date | None = None) -> YearCapacity:
+    """Spaces used and left against the cap that governs `year`, and its waitlist in
+    submission order."""
+    policy = policy_for_year(year, today or _today())
+    with session_scope() as session:
+        return YearCapacity(year=year, policy_version=policy.id, cap=policy.annual_cap,
+                            used=_spaces_used(session, year), waitlist=_waitlist(session, year))
+
+
+def capacity_by_year(*, today: date | None = None) -> list[YearCapacity]:
+    """This Ottawa year and every year with cases, newest first."""
+    today = today or _today()
+    with session_scope() as session:
+        years = set(session.execute(sa.select(Case.year).distinct()).scalars())
+    return [year_capacity(year, today=today) for year in sorted(years | {today.year},
+                                                                 reverse=True)]
+
+
+def admit_from_waitlist(reference: str, *, actor: str, today: date | None = None) -> int:
+    """Move a waitlisted case into its year's spaces, if it fits in what is left of the cap
+    that governs the year. Checked under the year's lock, the one a new case takes, so a
+    concurrent submission and this move cannot both take the last spaces. Audited as
+    "admitted_from_waitlist". Returns the spaces used after the move."""
+    with session_scope() as session:
+        found = session.execute(
+            sa.select(Case.year).where(Case.reference == reference)
+        ).scalar_one_or_none()
+        if found is None:
+            raise CaseNotFound(reference)
+        _lock_year(session, found)
+        case = session.execute(
+            sa.select(Case).where(Case.reference == reference).with_for_update()
+        ).scalar_one()
+        if not waitlisted(case.capacity, case.eligibility, case.status):
+            raise NotWaitlisted(f"{reference} is not on the waitlist")
+        policy = policy_for_year(case.year, today or _today())
+        used = _spaces_used(session, case.year)
+        if used + case.case_size > policy.annual_cap:
+            raise DoesNotFit(reference, case.case_size, max(policy.annual_cap - used, 0))
+        label = decision_label(reference, case.partner_org)
+        decision = crypto.decrypt_json(case.decision, label)
+        decision["capacity"] = "within_cap"
+        case.decision = crypto.encrypt_json(decision, label)
+        case.capacity = "within_cap"
+        case.counts_against_cap = True
+        size = case.case_size
+        session.add(CaseEvent(
+            case_id=case.id, at=utcnow(), actor=actor, action="admitted_from_waitlist",
+            detail={"case_size": size, "spaces_used_before": used,
+                    "cap": policy.annual_cap, "policy_version": policy.id},
+        ))
+    logger.info("case %s moved from the waitlist into %s's spaces", reference, found)
+    return used + size
 
 
 def _existing_result(intake_id: str) -> SubmitResult | None:
@@ -207,11 +360,12 @@ def _existing_result(intake_id: str) -> SubmitResult | None:
 
 def _result_in(session: Session, intake_id: str) -> SubmitResult | None:
     row = session.execute(
-        sa.select(Case.reference, Case.decision).where(Case.intake_id == intake_id)
+        sa.select(Case.reference, Case.partner_org, Case.decision)
+        .where(Case.intake_id == intake_id)
     ).one_or_none()
     if row is None:
         return None
-    decision = crypto.decrypt_json(row.decision, decision_label(row.reference))
+    decision = crypto.decrypt_json(row.decision, decision_label(row.reference, row.partner_org))
     return SubmitResult(reference=row.reference, decision=decision, created=False)
 
 
@@ -222,31 +376,53 @@ def spaces_used(year: int) -> int:
 
 
 def get_case(reference: str, *, viewed_by: str | None = None) -> CaseRecord | None:
-    """The case with decrypted answers and decision; with viewed_by, the view is audited."""
+    """The case with decrypted answers and decision; with viewed_by, the view is audited.
+    None, as for no case, when the row does not decrypt under its own reference and
+    organization (moved into another organization's view or altered): never shown."""
     with session_scope() as session:
         case = session.execute(
             sa.select(Case).where(Case.reference == reference)
         ).scalar_one_or_none()
         if case is None:
             return None
+        decision = readable_decision(case)
+        try:
+            answers = crypto.decrypt_json(
+                case.answers, answers_label(case.reference, case.partner_org))
+        except crypto.DecryptionError:
+            decision = None
+            _log_unreadable(case)
+        if decision is None:
+            return None
+        record = CaseRecord(**_summary_fields(case, decision), answers=answers,
+                            intake_id=case.intake_id, sender_id=case.sender_id)
         if viewed_by is not None:
             session.add(CaseEvent(case_id=case.id, at=utcnow(), actor=viewed_by,
                                   action="viewed", detail={}))
-        return CaseRecord(
-            **_summary_fields(case),
-            answers=crypto.decrypt_json(case.answers, answers_label(case.reference)),
-            intake_id=case.intake_id,
-            sender_id=case.sender_id,
-        )
+        return record
 
 
-def _summary_fields(case: Case) -> dict[str, Any]:
+def _log_unreadable(case: Case) -> None:
+    logger.error("case %s does not decrypt under its reference and organization "
+                 "(row moved or altered): refused", case.reference)
+
+
+def readable_decision(case: Case) -> dict[str, Any] | None:
+    """The case's decision, or None (logged) when the row does not open as its own."""
+    try:
+        return crypto.decrypt_json(case.decision, decision_label(case.reference, case.partner_org))
+    except crypto.DecryptionError:
+        _log_unreadable(case)
+        return None
+
+
+def _summary_fields(case: Case, decision: dict[str, Any]) -> dict[str, Any]:
     return {
         "reference": case.reference,
         "partner_org": case.partner_org,
         "submitted_at": case.submitted_at,
         "status": case.status,
-        "decision": crypto.decrypt_json(case.decision, decision_label(case.reference)),
+        "decision": decision,
         "in_country": case.in_country,
         "year": case.year,
         "created_by": case.created_by,
@@ -279,7 +455,9 @@ def list_cases(
     if limit is not None:
         query = query.limit(limit)
     with session_scope() as session:
-        return [CaseSummary(**_summary_fields(c)) for c in session.execute(query).scalars()]
+        # A row that does not open as its own organization's is left out (and logged).
+        decisions = ((c, readable_decision(c)) for c in session.execute(query).scalars())
+        return [CaseSummary(**_summary_fields(c, d)) for c, d in decisions if d is not None]
 
 
 def record_event(

@@ -5,12 +5,15 @@ Ciphertext layout (bytes), version 1:
     0x01 | len(key id) (1 byte) | key id (ASCII) | nonce (12 bytes) | ciphertext + GCM tag
 
 The header (version and key id) is authenticated together with the caller's associated
-data (e.g. "case:HRD-2026-00001:answers" or "tracker:<sender id>"), so a ciphertext copied
-to another row, or relabelled with another key id, fails to decrypt instead of being read
-in the wrong place.
+data (labels.py: e.g. "case:HRD-2026-00001:org:unhcr:answers" or "tracker:<sender id>"), so
+a ciphertext copied to another row or organization, or relabelled with another key id,
+fails to decrypt instead of being read in the wrong place.
 
-Keys come from HRD_DATA_KEY or, when it is unset, from the key file in HRD_DATA_DIR
-(created on first use, mode 0600). Both hold a keyring in the same text form:
+Keys come from HRD_DATA_KEY or, when it is unset, from the key file HRD_KEY_DIR/data.key
+(default HRD_DATA_DIR/keys/, apart from the database in HRD_DATA_DIR/db/; created on first
+use, mode 0600; a key file left at the old place, HRD_DATA_DIR/data.key, is moved there).
+With a shared database (DATABASE_URL naming a server) a process refuses to start without
+HRD_DATA_KEY (require_keys_at_start). Both hold a keyring in the same text form:
 
     <key id>:<base64 of 32 bytes>[,<key id>:<base64 of 32 bytes>...]
 
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -39,7 +44,7 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot.config import settings
-from bot.store.files import write_private_file
+from bot.store.files import fsync_dir, write_private_file
 
 FORMAT_VERSION = 1
 NONCE_BYTES = 12
@@ -177,7 +182,8 @@ def current_keyring() -> Keyring:
         try:
             info = path.stat()
         except FileNotFoundError:
-            _create_key_file(path)
+            if not _adopt_legacy_key_file(conf.legacy_key_file, path):
+                _create_key_file(path)
             info = path.stat()
         signature = (info.st_mtime_ns, info.st_size, info.st_ino)
         cached = _cache.get(str(path))
@@ -188,6 +194,46 @@ def current_keyring() -> Keyring:
         keyring = parse_keyring(path.read_text(encoding="ascii"), path)
         _cache[str(path)] = (signature, keyring)
         return keyring
+
+
+def check_key_config() -> None:
+    """A shared database needs HRD_DATA_KEY: a key file on one host would encrypt with a
+    key the other hosts (and the next container) do not have."""
+    conf = settings()
+    if conf.shared_database and not conf.data_key:
+        raise KeyringError(
+            "DATABASE_URL names a shared database: set HRD_DATA_KEY to the data keyring, "
+            "the same on every host (`hrd keys generate` makes one)"
+        )
+
+
+def require_keys_at_start() -> Keyring:
+    """Called by every process before it serves (Rasa's tracker store, the action server,
+    the console, the CLI): the keys are configured as the database requires, and load."""
+    check_key_config()
+    return current_keyring()
+
+
+def _adopt_legacy_key_file(legacy: Path, path: Path) -> bool:
+    """Move a key file from the old place (next to the database) to `path`. Never loses
+    it: linked (or copied across file systems) to the new name first, then unlinked."""
+    if legacy == path or not legacy.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.link(legacy, path)
+    except FileExistsError:
+        pass  # another process moved it first
+    except FileNotFoundError:
+        return path.exists()
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        write_private_file(path, legacy.read_bytes(), replace=False)
+    with contextlib.suppress(FileNotFoundError):
+        legacy.unlink()
+    fsync_dir(legacy.parent)
+    return True
 
 
 def _create_key_file(path: Path) -> None:

@@ -98,6 +98,8 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         # FULL: a committed case survives a power cut (NORMAL may lose the last commits).
         cursor.execute("PRAGMA synchronous = FULL")
+        # Deleted content is overwritten with zeros, not left in free pages (retention.py).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @sa.event.listens_for(eng, "begin")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -42,3 +43,27 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class SharedSecretError(RuntimeError):
+    """A shared secret that is too short or whose file others can read."""
+
+
+def shared_secret(variable: str, path: Path, min_chars: int = 32) -> str:
+    """A secret two processes share: the environment variable `variable` if set, else the
+    file `path`, created with a random value and mode 0600 on first use (when two processes
+    start together the first file wins, so both read the same value)."""
+    configured = os.environ.get(variable)
+    if configured:
+        if len(configured) < min_chars:
+            raise SharedSecretError(f"{variable} must be at least {min_chars} characters")
+        return configured
+    if not path.exists():
+        write_private_file(path, (secrets.token_urlsafe(48) + "\n").encode("ascii"),
+                           replace=False)
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SharedSecretError(f"{path} is readable by others; chmod 600 it")
+    value = path.read_text(encoding="ascii").strip()
+    if len(value) < min_chars:
+        raise SharedSecretError(f"{path} holds a secret shorter than {min_chars} characters")
+    return value

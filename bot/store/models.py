@@ -127,7 +127,8 @@ class CaseEvent(Base):
 
 class TrackerEvent(Base):
     """Rasa's SQL tracker store table, with `data` (the event JSON, holding user text and
-    slots) encrypted. The other columns are Rasa's index columns, kept in clear."""
+    slots) encrypted. sender_id, type_name and timestamp stay in clear for Rasa's queries;
+    intent_name and action_name are always NULL (their values would say what was asked)."""
 
     __tablename__ = "tracker_events"
     __table_args__ = (sa.Index("ix_tracker_events_sender_timestamp", "sender_id", "timestamp"),)

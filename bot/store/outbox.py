@@ -79,9 +79,10 @@ def submit_or_queue(
         if not _database_unreachable(error):
             raise
         if not path.exists():
-            # Bad answers must fail now, as with submit_case, not later in a drain.
+            # Bad answers (or no consent) must fail now, as with submit_case, not later in
+            # a drain; the decision date is Ottawa's, as in submit_case.
             decide(submission["answers"], spaces_used=0,
-                   on=datetime.fromisoformat(submission["submitted_at"]).date())
+                   on=datetime.fromisoformat(submission["submitted_at"]))
             _write_spool(path, submission)
             logger.warning("database unreachable: intake spooled as %s", path.name)
         return Queued(intake_id)

@@ -120,15 +120,18 @@ def _batches(query: Callable[[int], sa.sql.Select]) -> Iterator[list[sa.engine.R
 
 def _reencrypt_cases(keyring: crypto.Keyring) -> int:
     def query(after: int) -> sa.sql.Select:
-        return (sa.select(Case.id, Case.reference, Case.answers, Case.decision)
+        return (sa.select(Case.id, Case.reference, Case.partner_org, Case.answers,
+                          Case.decision)
                 .where(Case.id > after).order_by(Case.id))
 
     count = 0
     for rows in _batches(query):
         with session_scope() as session:
             for row in rows:
-                answers = _reencrypt(keyring, row.answers, answers_label(row.reference))
-                decision = _reencrypt(keyring, row.decision, decision_label(row.reference))
+                answers = _reencrypt(keyring, row.answers,
+                                     answers_label(row.reference, row.partner_org))
+                decision = _reencrypt(keyring, row.decision,
+                                      decision_label(row.reference, row.partner_org))
                 values = {k: v for k, v in (("answers", answers), ("decision", decision)) if v}
                 if values:
                     session.execute(sa.update(Case).where(Case.id == row.id).values(**values))

@@ -1,5 +1,6 @@
 """Rasa's SQL tracker store with the event JSON encrypted (it holds what users type and
-every slot value). Configured in endpoints.yml as
+every slot value). In clear: sender id, event type and timestamp only (what Rasa's queries
+need); Rasa's intent_name/action_name columns are left NULL. Configured in endpoints.yml as
 
     tracker_store:
       type: bot.store.tracker_store.EncryptedSQLTrackerStore
@@ -18,7 +19,6 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.store import crypto, db
 from bot.store.labels import tracker_label
@@ -46,6 +46,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         ignored = sorted(k for k in _ENDPOINT_ARGS_IGNORED if kwargs.pop(k, None) is not None)
         if ignored:
             logger.info("tracker store: ignoring %s; using the case database", ", ".join(ignored))
+        crypto.require_keys_at_start()  # before serving: no key, no start
         db.upgrade()
         self.engine = db.engine()
         self.sessionmaker = db.session_factory()
@@ -58,12 +59,16 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = event.as_dict()
+                # Only type_name (Rasa finds session starts by it) and the timestamp in
+                # clear: intent_name/action_name stay NULL, because a slot or action name
+                # ("threat_description", "utter_ask_threat_description") tells that a threat
+                # exists. Everything is in the encrypted event JSON.
                 session.add(TrackerEvent(
                     sender_id=tracker.sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
+                    intent_name=None,
+                    action_name=None,
                     data=crypto.encrypt_json(data, label),
                 ))
             session.commit()

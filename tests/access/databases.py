@@ -37,8 +37,12 @@ def temporary_database(kind: str, data_dir: Path) -> Iterator[dict[str, str]]:
         name = f"hrd_access_test_{secrets.token_hex(6)}"
         _admin(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL")}
+        # A shared database: every process needs the keyring in HRD_DATA_KEY (issue 12).
+        env["HRD_DATA_KEY"] = crypto.generate_key_text()
+    saved = {key: os.environ.get(key) for key in ("HRD_DATA_DIR", "DATABASE_URL",
+                                                  "HRD_DATA_KEY")}
     os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("HRD_DATA_KEY", None)
     os.environ.update(env)
     crypto.clear_cache()
     try:

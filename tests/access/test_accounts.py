@@ -45,8 +45,8 @@ def test_token_authenticates_and_only_its_hash_is_stored() -> None:
 
 
 def test_tokens_are_unique_and_unguessable() -> None:
-    first = create_user("a@example.org", "supervisor")
-    second = create_user("b@example.org", "supervisor")
+    first = create_user("a@example.org", "partner", "unhcr")
+    second = create_user("b@example.org", "partner", "unhcr")
     assert first.token != second.token
     assert authenticate(first.token[:-1] + ("A" if first.token[-1] != "A" else "B")) is None
 
@@ -76,6 +76,47 @@ def test_expired_token_is_refused() -> None:
         session.execute(sa.update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert authenticate(issued.token) is None
     assert list_users()[0].active_tokens == 0
+
+
+@pytest.mark.parametrize("role", ["supervisor", "admin"])
+def test_elevated_users_get_no_token_until_asked_then_an_expiring_read_only_one(
+        role: str) -> None:
+    """Issue 12: one factor reading every case is only issued on request, with an expiry."""
+    added = create_user("a@example.org", role)
+    assert added.token is None and added.expires_at is None
+    with session_scope() as session:
+        assert session.execute(sa.select(sa.func.count(ApiToken.id))).scalar_one() == 0
+    assert list_users()[0].active_tokens == 0
+    with pytest.raises(AccessError, match="expires-in-days"):
+        issue_token("a@example.org")  # no expiry: refused
+    with pytest.raises(AccessError, match="between 1 and 365"):
+        issue_token("a@example.org", expires_in_days=366)
+    with pytest.raises(AccessError, match="gets no API token"):
+        create_user("b@example.org", role, expires_in_days=30)
+    issued = issue_token("a@example.org", expires_in_days=7)
+    assert issued.read_only and issued.expires_at is not None
+    principal = authenticate(issued.token)
+    assert principal is not None and principal.read_only and principal.sees_all_cases
+    partner = create_user("p@example.org", "partner", "unhcr")
+    assert not authenticate(partner.token).read_only
+
+
+def test_elevated_token_without_expiry_from_before_is_refused() -> None:
+    """A supervisor's token issued before expiries were required (expires_at NULL)."""
+    create_user("a@example.org", "supervisor")
+    issued = issue_token("a@example.org", expires_in_days=1)
+    with session_scope() as session:
+        session.execute(sa.update(ApiToken).values(expires_at=None))
+    assert authenticate(issued.token) is None
+
+
+def test_expired_elevated_token_is_refused() -> None:
+    create_user("a@example.org", "admin")
+    issued = issue_token("a@example.org", expires_in_days=1)
+    assert authenticate(issued.token) is not None
+    with session_scope() as session:
+        session.execute(sa.update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert authenticate(issued.token) is None
 
 
 @pytest.mark.parametrize(("email", "role", "org", "error"), [

@@ -13,11 +13,28 @@ pytestmark = pytest.mark.usefixtures("database")
 def test_users_add_prints_a_working_token_last() -> None:
     token = new_token("--role", "partner", "--org", "unhcr", "worker@unhcr.org")
     principal = authenticate(token)
-    assert principal is not None and principal.org_id == "unhcr"
-    supervisor = new_token("--role", "supervisor", "--expires-in-days", "30", "sup@irc.gc.ca")
-    assert authenticate(supervisor).role == "supervisor"
-    admin = new_token("--role", "admin", "admin@irc.gc.ca")
-    assert authenticate(admin).role == "admin"
+    assert principal is not None and principal.org_id == "unhcr" and not principal.read_only
+
+
+@pytest.mark.parametrize("role", ["supervisor", "admin"])
+def test_supervisor_and_admin_get_a_token_only_from_users_token(role: str) -> None:
+    """The contract's "Command line": `users add` creates no token for them; `users token
+    <email> --expires-in-days N` issues one (N required), printed last, read-only."""
+    added = hrd("users", "add", "--role", role, f"{role}@irc.gc.ca")
+    assert added.returncode == 0, added.stderr
+    assert "hrd_" not in added.stdout and "No API token" in added.stdout
+    listing = hrd("users", "list").stdout
+    assert "0 valid token(s)" in listing and "no one-time codes" in listing
+    missing = hrd("users", "token", f"{role}@irc.gc.ca")
+    assert missing.returncode == 2 and "--expires-in-days" in missing.stderr
+    assert hrd("users", "add", "--role", role, "--expires-in-days", "30",
+               f"other-{role}@irc.gc.ca").returncode == 2
+    issued = hrd("users", "token", f"{role}@irc.gc.ca", "--expires-in-days", "30")
+    assert issued.returncode == 0, issued.stderr
+    assert "only reads" in issued.stdout
+    principal = authenticate(issued.stdout.strip().splitlines()[-1])
+    assert principal is not None and principal.role == role and principal.read_only
+    assert "1 valid token(s)" in hrd("users", "list").stdout
 
 
 def test_revoke_and_list() -> None:
@@ -49,6 +66,8 @@ def test_orgs_add_is_not_designated() -> None:
     ("users", "add", "--role", "wizard", "a@example.org"),
     ("users", "add", "--role", "admin", "--expires-in-days", "soon", "a@example.org"),
     ("users", "add", "--role", "admin", "--expires-in-days", "0", "a@example.org"),
+    ("users", "add", "--role", "partner", "--org", "unhcr", "--expires-in-days", "0",
+     "a@example.org"),
     ("users", "revoke", "nobody@example.org"),
     ("users", "add", "--role", "admin", "--language", "de", "a@example.org"),
     ("users", "add", "--role", "admin", "--language", "", "a@example.org"),

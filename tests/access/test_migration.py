@@ -54,7 +54,7 @@ def test_user_language_goes_down_to_0004_and_up_again() -> None:
     assert emails == {"lang@example.org", "nolang@example.org"}
 
     db.upgrade()
-    assert db.current_revision() == db.head_revision() == "0005_user_language"
+    assert db.current_revision() == db.head_revision()
     assert "language" in _user_columns()
     principal = authenticate(issued.token)  # the user and their token survived
     assert principal is not None and principal.language is None  # the choice went with 0005
@@ -62,17 +62,57 @@ def test_user_language_goes_down_to_0004_and_up_again() -> None:
     assert authenticate(issued.token).language == "fr"
 
 
-def test_users_table_matches_the_model() -> None:
+def _table_matches_the_model(wanted: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from bot.store.models import Base
 
-    def users_only(obj, name, type_, reflected, compare_to) -> bool:
+    def only(obj, name, type_, reflected, compare_to) -> bool:
         table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
-        return table == "users"
+        return table == wanted
 
     with db.engine().connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"include_object": users_only, "compare_type": True})
+            connection, opts={"include_object": only, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_users_table_matches_the_model() -> None:
+    _table_matches_the_model("users")
+
+
+def test_auth_attempts_goes_down_to_0006_and_up_again() -> None:
+    """0007_auth_attempts: the limiter's table when Redis is not configured."""
+    assert "auth_attempts" in _tables()
+    with db.engine().connect() as connection:
+        command.downgrade(db._alembic_config(connection), "0006_store_at_rest")
+    assert "auth_attempts" not in _tables()
+    db.upgrade()
+    assert "auth_attempts" in _tables()
+    _table_matches_the_model("auth_attempts")
+
+
+def test_0007_revokes_unlimited_elevated_tokens_and_ends_sessions_without_codes() -> None:
+    """Existing accounts under issue 12's rules: a supervisor's token without an expiry is
+    revoked, a partner's is kept; a session of a user without one-time codes ends."""
+    from bot.access import create_user, issue_token, list_users
+    from bot.console.passwords import enrol_totp
+    from bot.console.sessions import load_session, start_session
+
+    with db.engine().connect() as connection:
+        command.downgrade(db._alembic_config(connection), "0006_store_at_rest")
+    partner = create_user("p@example.org", "partner", "unhcr")
+    enrolled = create_user("e@example.org", "partner", "unhcr")
+    enrol_totp("e@example.org")
+    create_user("s@example.org", "supervisor")
+    issue_token("s@example.org", expires_in_days=1)
+    with db.engine().begin() as connection:
+        connection.execute(sa.text("UPDATE api_tokens SET expires_at = NULL"))
+    unenrolled_session = start_session(partner.user_id)
+    enrolled_session = start_session(enrolled.user_id)
+    db.upgrade()
+    tokens = {user.email: user.active_tokens for user in list_users()}
+    assert tokens == {"p@example.org": 1, "e@example.org": 1, "s@example.org": 0}
+    assert load_session(unenrolled_session) is None
+    assert load_session(enrolled_session) is not None

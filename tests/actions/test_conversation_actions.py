@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from actions.cancel import ActionCancel, ActionHandleCancel
 from actions.conversation import ActionFallback, ActionStartReferral
 from actions.corrections import ActionApplyCorrection
+from actions.draft_state import org_refusal
 from actions.explain import ActionExplainQuestion
 from actions.submit import ActionSubmitReferral
 from actions.summary import ActionAskSummaryConfirmed
@@ -31,7 +34,19 @@ def test_a_designated_partner_starts_the_form() -> None:
 def test_an_organization_that_may_not_refer_is_stopped_before_any_question(org) -> None:
     events, messages = run(ActionStartReferral(), tracker({"partner_org": org}))
     assert responses(messages) == ["utter_org_cannot_refer"]
+    # Named from the policy in force today (2023-doubled): every designated partner.
+    assert messages[0]["partners"] == "Front Line Defenders, ProtectDefenders.eu, UNHCR"
     assert events == []
+
+
+@pytest.mark.parametrize(("language", "partners"), [("en", "UNHCR"), ("fr", "HCR")])
+def test_an_identifying_partner_is_sent_to_a_direct_one(language, partners) -> None:
+    """Deviation 4: in 2022 Front Line Defenders is told to identify the case to UNHCR,
+    not to work through itself."""
+    state = tracker({"partner_org": "front_line_defenders", "language": language})
+    refusal = org_refusal(state, on=datetime(2022, 6, 1, 15, tzinfo=UTC))
+    assert refusal == ("utter_org_identify_only", {"partners": partners})
+    assert org_refusal(state, on=datetime(2024, 6, 1, 15, tzinfo=UTC)) is None
 
 
 def test_why_is_specific_to_the_question() -> None:
@@ -51,7 +66,7 @@ def test_correction_changes_the_named_answer_and_asks_for_the_summary_again() ->
     values = slot_sets(events)
     assert values["family_members"] == 2
     assert values["summary_confirmed"] is None
-    assert responses(messages) == ["utter_correction_applied"]
+    assert responses(messages) == ["utter_correction_changed"]
 
 
 def test_cancel_asks_once_then_discards_everything() -> None:
@@ -67,10 +82,14 @@ def test_cancel_asks_once_then_discards_everything() -> None:
 
 
 def test_fallback_offers_choices_the_second_time_in_a_row() -> None:
-    first = tracker(events=[{"event": "user", "text": "blorp"}])
+    first = tracker(
+        text="blorp", intent="nlu_fallback", events=[{"event": "user", "text": "blorp"}]
+    )
     _, messages = run(ActionFallback(), first)
     assert responses(messages) == ["utter_not_understood"]
     second = tracker(
+        text="blorp again",
+        intent="nlu_fallback",
         events=[
             {"event": "user", "text": "blorp"},
             {"event": "action", "name": "action_fallback"},

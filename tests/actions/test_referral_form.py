@@ -37,7 +37,7 @@ def test_second_misunderstanding_in_a_row_offers_choices() -> None:
     values, said = validate("persecution_agent", "purple elephants", misunderstood=1)
     assert values["persecution_agent"] is None
     assert values["misunderstood"] == 2
-    assert said == ["utter_invalid_persecution_agent", "utter_choose_option"]
+    assert said == ["utter_invalid_persecution_agent", "utter_choose_numbered"]
 
 
 def test_threat_description_is_only_required_after_an_immediate_threat() -> None:
@@ -78,7 +78,7 @@ def test_summary_answered_with_a_correction_changes_the_answer() -> None:
     values = slot_sets(events)
     assert values["current_country"] == "UG"
     assert values["summary_confirmed"] is None
-    assert responses(messages) == ["utter_correction_applied"]
+    assert responses(messages) == ["utter_correction_changed"]
 
 
 def test_summary_confirmed_with_yes() -> None:

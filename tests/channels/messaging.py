@@ -2,8 +2,9 @@
 their outgoing APIs pointed at a loopback fake (tests/channels/fake_platforms.py), and
 clients that post what the platforms post, signed as they sign it.
 
-Used by test_telegram.py, test_twilio.py and test_slack.py through the `messaging` fixture
-(one Rasa server for the whole session)."""
+Used by test_telegram.py, test_twilio.py, test_slack.py and tests/security/test_channels.py
+through the `messaging` fixture (one Rasa server for the whole session, which also serves
+the partner REST channel and the widget)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,8 @@ REVOKED_TELEGRAM_USER = 222000222
 
 CREDENTIALS = """\
 bot.channels.partner.PartnerInput:
+bot.channels.widget.WidgetInput:
+  session_persistence: true
 bot.channels.telegram.TelegramChannel:
 bot.channels.twilio.TwilioChannel:
 bot.channels.slack.SlackChannel:
@@ -77,6 +81,7 @@ class Messaging:
     fake: FakePlatforms
     env: dict[str, str]
     data_dir: Path
+    partner_token: str = ""  # caseworker@unhcr.org's, for the partner REST channel
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
 
     @property
@@ -88,16 +93,36 @@ class Messaging:
 
     # --- Telegram --------------------------------------------------------------------
     def telegram_update(self, text: str, user_id: int = TELEGRAM_USER, *,
-                        kind: str = "message", update_id: int | None = None) -> dict:
-        """An update as https://core.telegram.org/bots/api#update documents it."""
+                        kind: str = "message", update_id: int | None = None,
+                        chat_id: int | None = None) -> dict:
+        """An update as https://core.telegram.org/bots/api#update documents it (`chat_id`:
+        another chat than the sender's own private one, as only a forger would send)."""
         message = {"message_id": self.next_id(), "date": int(time.time()), "text": text,
                    "from": {"id": user_id, "is_bot": False, "first_name": "Amina",
                             "language_code": "en"},
-                   "chat": {"id": user_id, "first_name": "Amina", "type": "private"}}
+                   "chat": {"id": chat_id or user_id, "first_name": "Amina",
+                            "type": "private"}}
         return {"update_id": update_id or self.next_id(), kind: message}
 
-    def telegram_post(self, update: dict, secret: str | None = "") -> Response:
+    def telegram_press(self, data: str, user_id: int = TELEGRAM_USER, *,
+                       chat_id: int | None = None) -> dict:
+        """A callback_query update: an inline button with this callback_data pressed on a
+        message of the bot."""
+        message = self.telegram_update("(the bot's question)", user_id, chat_id=chat_id)
+        message["message"]["from"] = {"id": int(TELEGRAM_TOKEN.split(":")[0]), "is_bot": True,
+                                      "first_name": "HRD"}
+        return {"update_id": self.next_id(), "callback_query": {
+            "id": str(self.next_id()), "chat_instance": "-1",
+            "from": {"id": user_id, "is_bot": False, "first_name": "Amina",
+                     "language_code": "en"},
+            "message": message["message"], "data": data}}
+
+    def telegram_post(self, update: dict, secret: str | None = "", *,
+                      client: str | None = None) -> Response:
+        """`client`: the address a trusted proxy reports (X-Forwarded-For)."""
         headers = {"Content-Type": "application/json"}
+        if client is not None:
+            headers["X-Forwarded-For"] = client
         secret = self.telegram_secret if secret == "" else secret
         if secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
@@ -172,6 +197,17 @@ class Messaging:
                        "X-Slack-Signature": f"v0={digest}", **(headers or {})}
         return post(f"{self.assistant.base}/webhooks/slack/webhook", raw, all_headers)
 
+    def slack_press(self, value: str, user: str = SLACK_USER) -> Response:
+        """A block_actions interaction: a button with this value clicked in the DM."""
+        payload = {"type": "block_actions", "team": {"id": SLACK_TEAM},
+                   "user": {"id": user, "team_id": SLACK_TEAM},
+                   "channel": {"id": f"D{user[1:]}"},
+                   "container": {"type": "message", "channel_id": f"D{user[1:]}"},
+                   "actions": [{"type": "button", "action_id": "choice_1", "value": value,
+                                "action_ts": f"{time.time():.6f}"}]}
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return self.slack_post(body, content_type="application/x-www-form-urlencoded")
+
     def slack_say(self, text: str, user: str = SLACK_USER) -> list[Call]:
         mark = self.fake.mark()
         reply = self.slack_post(self.slack_event(text, user))
@@ -217,8 +253,8 @@ def run_referral(say: Callable[[str], list[Call]]) -> tuple[str, list[str]]:
     return match.group(0), transcript
 
 
-@pytest.fixture(scope="session")
-def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
+@contextmanager
+def _running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
     workdir = tmp_path_factory.mktemp("messaging_channels")
     data_dir = workdir / "data"
     fake = FakePlatforms().start()
@@ -234,8 +270,10 @@ def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
         HRD_TWILIO_API_BASE=fake.base,
         HRD_SLACK_TOKEN="xoxb-test-token", HRD_SLACK_SIGNING_SECRET=secrets.token_hex(16),
         HRD_SLACK_TEAM_ID=SLACK_TEAM, HRD_SLACK_API_BASE=f"{fake.base}/api/",
+        # Tests that count failures per client name it in X-Forwarded-For.
+        HRD_TRUSTED_PROXIES="1",
     )
-    new_token("--role", "partner", "--org", "unhcr", "caseworker@unhcr.org", env=env)
+    token = new_token("--role", "partner", "--org", "unhcr", "caseworker@unhcr.org", env=env)
     new_token("--role", "partner", "--org", "unhcr", "leaver@unhcr.org", env=env)
     for args in (("caseworker@unhcr.org", "--telegram", str(TELEGRAM_USER)),
                  ("caseworker@unhcr.org", "--phone", PHONE),
@@ -249,7 +287,27 @@ def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
     running = Assistant(workdir=workdir, env=env).start(credentials=str(credentials))
     try:
         with reading_store(data_dir):  # the tests read the servers' store
-            yield Messaging(running, fake, env, data_dir)
+            yield Messaging(running, fake, env, data_dir, partner_token=token)
     finally:
         running.stop()
         fake.stop()
+
+
+_shared: list[tuple[Messaging, ExitStack]] = []
+_holders = [0]
+
+
+@pytest.fixture(scope="session")
+def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
+    """Each test directory that imports this fixture gets its own pytest fixture; they share
+    one running assistant, stopped when the last of them ends."""
+    if not _shared:
+        stack = ExitStack()
+        _shared.append((stack.enter_context(_running(tmp_path_factory)), stack))
+    _holders[0] += 1
+    try:
+        yield _shared[0][0]
+    finally:
+        _holders[0] -= 1
+        if not _holders[0]:
+            _shared.pop()[1].close()

@@ -38,6 +38,19 @@ def test_commands_cannot_inject_intents() -> None:
     assert plain_command("/start") == "hello"
     assert plain_command("/start@hrd_bot") == "hello"
     assert plain_command(" yes ") == "yes"
+    assert plain_command("a/b and /c") == "a/b and /c"  # only a leading slash is a command
+
+
+@pytest.mark.parametrize("text", [
+    "/restart", "/ /restart", "//restart", " / / /restart", "\uff0frestart", "\u2044restart",
+    "\u2215restart", "/\u200b/restart", "\ufeff/restart", "\u3000/\u00a0/restart",
+    "/\t/\n/restart",
+])
+def test_no_mix_of_slashes_and_spaces_leaves_a_command(text: str) -> None:
+    neutral = plain_command(text)
+    assert neutral == "restart"
+    # What Rasa 3.6 checks before reading an intent (YAMLStoryReader.unpack_regex_message).
+    assert not neutral.strip().startswith("/")
 
 
 def _slack_sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -91,6 +104,22 @@ def test_telegram_updates_private_text_and_buttons_only() -> None:
         "message": _telegram_message(), "chat_instance": "1", "data": "yes"}}
     assert telegram.parse_update(press) == ("11", 111, 111, "yes", "cb1")
     assert telegram.parse_update({"message": _telegram_message()}) is None
+    edit = _telegram_message(edit_date=1_700_000_100)
+    assert telegram.parse_update({"update_id": 12, "message": edit}) is None
+
+
+def test_telegram_serves_only_the_senders_own_chat() -> None:
+    """A reply goes to chat.id and the conversation is from.id's link: an update pairing a
+    linked sender with another chat would send that conversation to the other chat."""
+    other_chat = {**_telegram_message(), "chat": {"id": 999, "type": "private"}}
+    assert telegram.parse_update({"update_id": 13, "message": other_chat}) is None
+    press = {"update_id": 14, "callback_query": {
+        "id": "cb2", "from": {"id": 111, "is_bot": False, "first_name": "A"},
+        "message": other_chat, "chat_instance": "1", "data": "yes"}}
+    assert telegram.parse_update(press) is None
+    for forged_id in (True, "111", 111.0):
+        message = {**_telegram_message(), "from": {"id": forged_id, "is_bot": False}}
+        assert telegram.parse_update({"update_id": 15, "message": message}) is None
 
 
 def test_slack_direct_messages_only() -> None:
@@ -142,9 +171,12 @@ def test_unset_channels_are_off(monkeypatch: pytest.MonkeyPatch) -> None:
         assert not channel.enabled
         assert not channel.blueprint(lambda message: None).routes  # type: ignore[arg-type]
     monkeypatch.setenv("HRD_TELEGRAM_TOKEN", "1:x")
-    monkeypatch.setenv("HRD_TELEGRAM_SECRET_TOKEN", "bad secret!")
-    with pytest.raises(RasaException):
-        telegram.TelegramChannel.from_credentials(None)
+    for secret in ("bad secret!", "s", "x" * 31, "a" * 31 + "!"):
+        monkeypatch.setenv("HRD_TELEGRAM_SECRET_TOKEN", secret)
+        with pytest.raises(RasaException, match="HRD_TELEGRAM_SECRET_TOKEN must be 32-256"):
+            telegram.TelegramChannel.from_credentials(None)
+    monkeypatch.setenv("HRD_TELEGRAM_SECRET_TOKEN", "x" * 32)
+    assert telegram.TelegramChannel.from_credentials(None).enabled
 
 
 def test_refusal_is_throttled_and_has_a_default() -> None:

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.access import sender_owner
-from bot.access.models import ApiToken
+from bot.access.models import ApiToken, User
 from bot.store.db import session_scope
 from bot.store.models import utcnow
 from tests.access.cli import hrd, new_token
@@ -92,7 +92,10 @@ def test_revoked_and_expired_tokens_are_401(partners: Partners) -> None:
         assert partners.post({"sender": new_sender(), "message": "hi"}, token).status == 200
     assert hrd("users", "revoke", "revoked@unhcr.org").returncode == 0
     with session_scope() as session:
-        session.execute(sa.update(ApiToken).where(ApiToken.expires_at.is_not(None))
+        # Only this user's: the supervisors' and admins' tokens always have an expiry too.
+        expired_user = session.execute(
+            sa.select(User.id).where(User.email == "expired@unhcr.org")).scalar_one()
+        session.execute(sa.update(ApiToken).where(ApiToken.user_id == expired_user)
                         .values(expires_at=utcnow() - timedelta(seconds=1)))
     for token in (revoked, expired):
         sender = new_sender()

@@ -3,9 +3,7 @@ in a direct message, Slack's retries, channel messages and unlinked members."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.parse
 
 import pytest
 
@@ -60,16 +58,8 @@ def test_linked_member_completes_a_referral(messaging: Messaging) -> None:
 
 def test_button_press_is_a_turn(messaging: Messaging) -> None:
     events = tracker_event_count(_sender())
-    payload = {"type": "block_actions", "team": {"id": "T0HRDTEST"},
-               "user": {"id": SLACK_USER, "team_id": "T0HRDTEST"},
-               "channel": {"id": f"D{SLACK_USER[1:]}"},
-               "container": {"type": "message", "channel_id": f"D{SLACK_USER[1:]}"},
-               "actions": [{"type": "button", "action_id": "choice_1", "value": "help",
-                            "action_ts": f"{time.time():.6f}"}]}
     mark = messaging.fake.mark()
-    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
-    reply = messaging.slack_post(body, content_type="application/x-www-form-urlencoded")
-    assert reply.status == 200
+    assert messaging.slack_press("help").status == 200
     assert messaging.fake.wait_quiet(mark, "slack", "chat.postMessage")
     assert tracker_event_count(_sender()) > events
 

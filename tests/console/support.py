@@ -5,10 +5,12 @@ each kind."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,9 +21,11 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 
-from bot.access import create_user
+from bot.access import IssuedToken, create_user, issue_token
+from bot.console.passwords import TOTP_PERIOD
 from bot.store import submit_case
 from tests.access.databases import KINDS, temporary_database
 from tests.e2e.referrals import REFERRALS
@@ -68,6 +72,42 @@ class Console:
             return Reply(error.code, error.headers, error.read())
 
 
+class TotpCodes:
+    """One-time codes for the test users, each good once: the server accepts the steps
+    either side of its own and only a step later than the user's last one. `code()` is
+    called just before the code is sent, and gives the earliest unused step that stays
+    accepted if a 30 s boundary passes before the server checks it (the previous step only
+    with 10 s to spare), waiting for the clock when three were used in one step."""
+
+    def __init__(self, secrets_by_email: dict[str, str] | None = None) -> None:
+        self.secrets: dict[str, str] = dict(secrets_by_email or {})
+        self._last: dict[str, int] = {}
+
+    def add(self, email: str, secret: str) -> None:
+        self.secrets[email] = secret
+
+    def __contains__(self, email: str) -> bool:
+        return email in self.secrets
+
+    def code(self, email: str) -> str:
+        while True:
+            now = time.time()
+            current = int(now // TOTP_PERIOD)
+            earliest = current - 1 if now - current * TOTP_PERIOD < 20 else current
+            step = max(self._last.get(email, -math.inf) + 1, earliest)
+            if step <= current + 1:
+                self._last[email] = int(step)
+                return pyotp.TOTP(self.secrets[email], interval=TOTP_PERIOD).at(
+                    int(step) * TOTP_PERIOD)
+            time.sleep((step - 1) * TOTP_PERIOD - now + 0.2)
+
+
+def elevated_user(email: str, role: str, days: int = 30) -> IssuedToken:
+    """A supervisor or admin and their read-only token (`users add` gives them none)."""
+    assert create_user(email, role).token is None
+    return issue_token(email, expires_in_days=days)
+
+
 def seed_case(org: str, index: int, when: datetime) -> str:
     referral = REFERRALS[index % len(REFERRALS)]
     answers = dict(referral.expected, summary_confirmed=True)
@@ -81,7 +121,8 @@ def console_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HRD_", "DATABASE_URL"))}
     env.update(SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="3",
                PYTHONWARNINGS="ignore", HRD_AUTH_MAX_FAILURES=str(MAX_FAILURES),
-               HRD_TRUSTED_PROXIES="1", **extra)
+               HRD_TRUSTED_PROXIES="1")
+    env.update(extra)
     env.pop("REDIS_URL", None)
     return env
 
@@ -112,8 +153,8 @@ def console(request: pytest.FixtureRequest,
             "unhcr": create_user("worker@unhcr.org", "partner", "unhcr"),
             "fld": create_user("worker@frontlinedefenders.org", "partner",
                                "front_line_defenders"),
-            "supervisor": create_user("supervisor@irc.gc.ca", "supervisor"),
-            "admin": create_user("admin@irc.gc.ca", "admin"),
+            "supervisor": elevated_user("supervisor@irc.gc.ca", "supervisor"),
+            "admin": elevated_user("admin@irc.gc.ca", "admin"),
         }
         cases = {
             "unhcr": [seed_case("unhcr", i, datetime(2024, 3, 1 + i, tzinfo=UTC))

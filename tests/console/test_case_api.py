@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from bot.store import case_events
 from bot.store.db import session_scope
 from bot.store.models import Case
-from tests.console.support import MAX_FAILURES, Console, random_client
+from tests.console.support import MAX_FAILURES, Console, elevated_user, random_client
 
 CASE_KEYS = {"reference", "partner_org", "submitted_at", "status", "answers", "decision"}
 DECISION_KEYS = {"eligibility", "urgent", "pathway", "priority", "priority_factors",
@@ -147,7 +147,7 @@ def test_revoked_and_expired_tokens_are_401(console: Console) -> None:
     from bot.store.models import utcnow
 
     revoked = create_user("revoked@unhcr.org", "partner", "unhcr")
-    expired = create_user("expired@unhcr.org", "supervisor", expires_in_days=1)
+    expired = elevated_user("expired@irc.gc.ca", "supervisor", days=1)
     reference = console.cases["unhcr"][0]
     assert console.get(f"/api/cases/{reference}", revoked.token).status == 200
     assert console.get(f"/api/cases/{reference}", expired.token).status == 200
@@ -191,7 +191,7 @@ def test_reads_are_audited_without_personal_data(console: Console) -> None:
     ("GET", "/api/nothing", 404), ("GET", "/api/cases/" + "A" * 9000, 413),
 ])
 def test_other_errors_are_json(console: Console, method: str, path: str, status: int) -> None:
-    _is_json_error(console.get(path, console.tokens["supervisor"], method=method,
+    _is_json_error(console.get(path, console.tokens["unhcr"], method=method,
                                body=b"{}" if method == "POST" else None), status)
 
 

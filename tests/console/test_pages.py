@@ -6,17 +6,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 import pytest
 import sqlalchemy as sa
 
 from bot.access import create_user
 from bot.console.audit import audit_entries
+from bot.console.labels import ENGLISH_LABELS
 from bot.console.models import CaseNote, ConsoleSession
 from bot.console.passwords import enrol_totp, set_password
 from bot.store import case_events, crypto, get_case
@@ -25,7 +26,7 @@ from bot.store.labels import tracker_label
 from bot.store.models import TrackerEvent
 from tests.access.databases import KINDS, temporary_database
 from tests.console.pages_client import PageClient
-from tests.console.support import running_console, seed_case
+from tests.console.support import Reply, TotpCodes, running_console, seed_case
 
 PASSWORD = "correct horse battery staple"
 RASA = "http://rasa.example.org:5005"
@@ -35,7 +36,7 @@ XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 @dataclass
 class Site:
     base: str
-    totp: dict[str, pyotp.TOTP]
+    codes: TotpCodes
     cases: dict[str, list[str]]
     conversation_sender: str
     user_ids: dict[str, int]
@@ -43,27 +44,25 @@ class Site:
     def client(self) -> PageClient:
         return PageClient(self.base)
 
-    def signed_in(self, who: str) -> PageClient:
-        """A signed-in client; TOTP users' clients are shared by the module's tests (a code
-        is good once, and only the neighbouring time steps are accepted)."""
-        if who in self._clients:
+    def signed_in(self, who: str, *, fresh: bool = False) -> PageClient:
+        """A signed-in client, shared by the module's tests unless `fresh` (a test that
+        ends its session): every role enters a one-time code, each good once."""
+        if who in self._clients and not fresh:
             return self._clients[who]
         client = self.client()
-        code = self.next_code(who) if who in self.totp else ""
-        reply = client.sign_in(f"{who}@example.org", PASSWORD, code)
+        reply = self.sign_in(client, who)
         assert reply.status == 303, reply.raw[:400]
-        if who in self.totp:
+        if not fresh:
             self._clients[who] = client
         return client
 
-    def next_code(self, who: str) -> str:
-        # Each code is good once: tests that sign in again use the following step's code.
-        step = self._steps.get(who, int(datetime.now(UTC).timestamp() // 30) - 1) + 1
-        self._steps[who] = step
-        return self.totp[who].at(step * 30)
+    def sign_in(self, client: PageClient, who: str, password: str = PASSWORD) -> Reply:
+        """`who`: a fixture user's name, or an e-mail address with codes in `codes`."""
+        email = who if "@" in who else f"{who}@example.org"
+        code = self.codes.code(email) if email in self.codes else ""
+        return client.sign_in(email, password, code)
 
     def __post_init__(self) -> None:
-        self._steps: dict[str, int] = {}
         self._clients: dict[str, PageClient] = {}
 
 
@@ -87,11 +86,12 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             "admin": create_user("admin@example.org", "admin"),
             "nototp": create_user("nototp@example.org", "supervisor"),
             "totpcheck": create_user("totpcheck@example.org", "supervisor"),
+            "partnercheck": create_user("partnercheck@example.org", "partner", "unhcr"),
         }
         for name in users:
             set_password(f"{name}@example.org", PASSWORD)
-        totp = {name: pyotp.TOTP(enrol_totp(f"{name}@example.org")[1])
-                for name in ("supervisor", "admin", "totpcheck")}
+        codes = TotpCodes({f"{name}@example.org": enrol_totp(f"{name}@example.org")[1]
+                           for name in users if name != "nototp"})
         now = datetime.now(UTC)
         cases = {"unhcr": [seed_case("unhcr", i, now - timedelta(days=i)) for i in range(3)],
                  "front_line_defenders": [seed_case("front_line_defenders", 1, now)]}
@@ -107,7 +107,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         env = {**db_env, "HRD_COOKIE_SECURE": "0", "HRD_RASA_PUBLIC_URL": RASA,
                "HRD_SIGNIN_MAX_FAILURES": "3", "HRD_SESSION_IDLE_MINUTES": "30"}
         with running_console(env, workdir) as base:
-            yield Site(base, totp, cases, sender,
+            yield Site(base, codes, cases, sender,
                        {name: issued.user_id for name, issued in users.items()})
 
 
@@ -128,7 +128,7 @@ def test_csp_allows_only_self_and_the_rasa_origin(site: Site) -> None:
 
 def test_session_cookie_and_hashed_session_id(site: Site) -> None:
     client = site.client()
-    reply = client.sign_in("partner@example.org", PASSWORD)
+    reply = site.sign_in(client, "partner")
     assert reply.status == 303 and reply.headers["Location"] == "/chat"
     cookie = reply.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
@@ -155,7 +155,7 @@ def test_secure_cookie_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_sign_out_and_timeouts_end_the_session(site: Site) -> None:
-    client = site.signed_in("partner")
+    client = site.signed_in("partner", fresh=True)
     assert client.get("/cases").status == 200
     assert client.post("/signout").status == 303
     reply = client.get("/cases")
@@ -163,7 +163,7 @@ def test_sign_out_and_timeouts_end_the_session(site: Site) -> None:
 
     for column, age in (("last_seen_at", timedelta(minutes=31)),
                         ("created_at", timedelta(hours=13))):
-        client = site.signed_in("partner")
+        client = site.signed_in("partner", fresh=True)
         id_hash = hashlib.sha256(client.cookie("hrd_session").encode()).hexdigest()
         with session_scope() as session:
             session.execute(sa.update(ConsoleSession).where(ConsoleSession.id_hash == id_hash)
@@ -190,25 +190,37 @@ def test_every_post_needs_the_sessions_csrf_token(site: Site) -> None:
 
 def test_lockout_per_account_and_per_client(site: Site) -> None:
     for _ in range(3):  # HRD_SIGNIN_MAX_FAILURES=3, each attempt from another address
-        assert site.client().sign_in("locked@example.org", "wrong password!").status == 401
-    assert site.client().sign_in("locked@example.org", PASSWORD).status == 429
+        assert site.sign_in(site.client(), "locked", "wrong password!").status == 401
+    assert site.sign_in(site.client(), "locked").status == 429
     # One client guessing across accounts is stopped too, and only that client.
     guesser = site.client()
     for n in range(3):
         assert guesser.sign_in(f"nobody{n}@example.org", "wrong password!").status == 401
-    assert guesser.sign_in("fld@example.org", PASSWORD).status == 429
-    assert site.client().sign_in("fld@example.org", PASSWORD).status == 303
+    assert site.sign_in(guesser, "fld").status == 429
+    assert site.sign_in(site.client(), "fld").status == 303
 
 
-def test_totp_is_required_for_supervisors_and_used_once(site: Site) -> None:
-    reply = site.client().sign_in("nototp@example.org", PASSWORD)
-    assert reply.status == 403 and "hrd_session" not in str(reply.headers)
+def test_totp_is_required_for_every_role_and_used_once(site: Site) -> None:
+    # A correct password without enrolled codes: the answer of a wrong password (issue 12).
+    missing = site.client().sign_in("nototp@example.org", PASSWORD)
+    wrong = site.client().sign_in("nototp@example.org", "wrong password!")
+    assert missing.status == wrong.status == 401 and "hrd_session" not in str(missing.headers)
+    assert _signin_error(missing) == _signin_error(wrong) == (
+        "The e-mail, password or code is not right.")
     # (Its own account: these failures count towards that account's lockout.)
     assert site.client().sign_in("totpcheck@example.org", PASSWORD).status == 401
     assert site.client().sign_in("totpcheck@example.org", PASSWORD, "000000").status == 401
-    code = site.next_code("totpcheck")
+    # Partner staff too: the password alone does not sign them in.
+    assert site.client().sign_in("partnercheck@example.org", PASSWORD).status == 401
+    assert site.sign_in(site.client(), "partnercheck").status == 303
+    code = site.codes.code("totpcheck@example.org")
     assert site.client().sign_in("totpcheck@example.org", PASSWORD, code).status == 303
     assert site.client().sign_in("totpcheck@example.org", PASSWORD, code).status == 401
+
+
+def _signin_error(reply: Reply) -> str:
+    found = re.search(r'id="signin-error">([^<]*)<', reply.raw.decode())
+    return found.group(1) if found else ""
 
 
 def test_role_checks(site: Site) -> None:
@@ -337,12 +349,12 @@ def test_transcript_is_escaped_audited_and_exports_a_story(site: Site) -> None:
 def test_dashboard_shows_capacity_and_charts(site: Site) -> None:
     from babel.numbers import format_decimal
 
-    from bot.rules import policy_on
+    from bot.rules import ottawa_date, policy_on
     from bot.store import spaces_used
 
     client = site.signed_in("admin")
     page = client.get("/review/dashboard").raw.decode()
-    today = datetime.now(UTC).date()
+    today = ottawa_date(datetime.now(UTC))
     used, cap = spaces_used(today.year), policy_on(today).annual_cap
     assert f'<span id="spaces-used">{format_decimal(used, locale="en_CA")}</span>' in page
     assert f'<span id="spaces-cap">{format_decimal(cap, locale="en_CA")}</span>' in page
@@ -355,3 +367,92 @@ def test_quick_exit_page_is_neutral(site: Site) -> None:
     assert page.status == 200
     text = page.raw.decode().lower()
     assert "weather" in text and "referral" not in text and "hrd" not in text
+
+
+def _fill_year(year: int, people: int) -> list[str]:
+    from bot.store import submit_case
+    from tests.bot.store.conftest import answers
+
+    references = []
+    while people:
+        size = min(21, people)
+        references.append(submit_case(
+            intake_id=secrets.token_hex(8), sender_id="seed", partner_org="unhcr",
+            answers=answers(family_members=size - 1, immediate_threat=False),
+            submitted_at=datetime(year, 6, 1, 12, tzinfo=UTC)).reference)
+        people -= size
+    return references
+
+
+def _waitlisted(year: int, people: int, **changes: object) -> str:
+    from bot.store import submit_case
+    from tests.bot.store.conftest import answers
+
+    result = submit_case(
+        intake_id=secrets.token_hex(8), sender_id="seed", partner_org="unhcr",
+        answers=answers(family_members=people - 1, **changes),
+        submitted_at=datetime(year, 7, 1, 12, tzinfo=UTC))
+    assert result.decision["capacity"] == "over_cap"
+    return result.reference
+
+
+def test_dashboard_shows_spaces_and_the_waitlist_per_year(site: Site) -> None:
+    year = 2070
+    _fill_year(year, 498)
+    first = _waitlisted(year, 3, immediate_threat=True)
+    second = _waitlisted(year, 4, immediate_threat=False)
+    page = site.signed_in("admin").get("/review/dashboard").raw.decode()
+    row = page[page.index(f'<tr id="year-{year}">'):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="used">498</td>' in row and '<td class="left">2</td>' in row
+    assert '<td class="cap">500</td>' in row
+    assert '<td class="waitlist-cases">2</td>' in row
+    assert '<td class="waitlist-people">7</td>' in row
+    assert row.index(first) < row.index(second)  # submission order
+    assert "Spaces and waitlist by year" in page
+
+
+def test_case_page_explains_each_rule_with_its_source(site: Site) -> None:
+    from bot.rules import RULES, policy_by_id
+
+    reference = site.cases["unhcr"][0]
+    case = get_case(reference)
+    policy = policy_by_id(case.decision["policy_version"])
+    page = site.signed_in("admin").get(f"/review/cases/{reference}").raw.decode()
+    table = page[page.index('<table class="list" id="explanation">'):]
+    table = table[:table.index("</table>")]
+    for rule_id in RULES:
+        row = table[table.index(f'<tr id="rule-{rule_id}">'):]
+        row = row[:row.index("</tr>")]
+        source = policy.rule_source(rule_id).replace('"', "&#34;")
+        assert f'<td class="source">{source}</td>' in row, rule_id
+        assert '<td class="held">' in row
+    e1 = table[table.index('<tr id="rule-E1">'):]
+    e1 = e1[:e1.index("</tr>")]
+    for slot in RULES["E1"].reads:  # the answers the rule read, by their labels
+        assert ENGLISH_LABELS["slot"][slot] in e1
+    assert '<td class="held">yes</td>' in e1 or '<td class="held">no' in e1
+
+
+def test_supervisor_moves_a_waitlisted_case_when_it_fits(site: Site) -> None:
+    from bot.store import update_status
+
+    year = 2071
+    fillers = _fill_year(year, 500)
+    waiting = _waitlisted(year, 2)
+    client = site.signed_in("admin")
+    path = f"/review/cases/{waiting}"
+    page = client.get(path).raw.decode()
+    assert 'id="admit"' in page
+    reply = client.post(path + "/admit")
+    assert reply.status == 303 and reply.headers["Location"].endswith("error=nofit")
+    assert get_case(waiting).decision["capacity"] == "over_cap"
+    update_status(fillers[0], "withdrawn", actor="user:1")  # 21 spaces freed
+    reply = client.post(path + "/admit")
+    assert reply.status == 303 and reply.headers["Location"] == path
+    assert get_case(waiting).decision["capacity"] == "within_cap"
+    event = case_events(waiting)[-1]
+    assert event["action"] == "admitted_from_waitlist"
+    assert event["actor"] == f"user:{site.user_ids['admin']}"
+    assert 'id="admit"' not in client.get(path).raw.decode()
+    assert client.post(path + "/admit").headers["Location"].endswith("error=notwaitlisted")

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from bot.access import create_user
 from bot.access.models import User
 from bot.console.labels import code_label
-from bot.console.passwords import set_password
+from bot.console.passwords import enrol_totp, set_password
 from bot.console.widget_tokens import verify_token
 from bot.rules import policy_on
 from bot.store import get_case
@@ -51,10 +51,11 @@ def _stored_language(email: str) -> str | None:
         return session.execute(sa.select(User.language).where(User.email == email)).scalar_one()
 
 
-def _new_partner(name: str, language: str | None = None) -> str:
+def _new_partner(site: Site, name: str, language: str | None = None) -> str:
     email = f"{name}@example.org"
     create_user(email, "partner", "unhcr", language=language)
     set_password(email, PASSWORD)
+    site.codes.add(email, enrol_totp(email)[1])
     return email
 
 
@@ -99,9 +100,9 @@ def test_the_switch_refuses_bad_input_and_other_sites(site: Site) -> None:
 
 
 def test_the_choice_is_kept_on_the_user_across_sessions_and_devices(site: Site) -> None:
-    email = _new_partner("francophone")
+    email = _new_partner(site, "francophone")
     laptop = site.client()
-    assert laptop.sign_in(email, PASSWORD).status == 303
+    assert site.sign_in(laptop, email).status == 303
     assert _lang(_html(laptop.get("/cases"))) == "en"
     assert _stored_language(email) is None
 
@@ -116,13 +117,13 @@ def test_the_choice_is_kept_on_the_user_across_sessions_and_devices(site: Site) 
 
     # Another device, a browser in English, no cookie: the account's language still wins.
     phone = site.client()
-    assert phone.sign_in(email, PASSWORD).status == 303
+    assert site.sign_in(phone, email).status == 303
     page = _html(phone.request("/chat", headers=ENGLISH_BROWSER))
     assert _lang(page) == "fr" and "Recommander un défenseur" in page
     # Signing out and in again on the first one: still French.
     assert laptop.post("/signout").status == 303
     assert _lang(_html(laptop.get("/signin"))) == "fr"  # the cookie, before sign-in
-    assert laptop.sign_in(email, PASSWORD).status == 303
+    assert site.sign_in(laptop, email).status == 303
     assert _lang(_html(laptop.get("/cases"))) == "fr"
 
     assert _switch(phone, "en", "/chat").status == 303
@@ -131,10 +132,10 @@ def test_the_choice_is_kept_on_the_user_across_sessions_and_devices(site: Site) 
 
 
 def test_partner_pages_in_french_with_french_dates(site: Site) -> None:
-    email = _new_partner("datesfr", language="fr")
+    email = _new_partner(site, "datesfr", language="fr")
     reference = seed_case("unhcr", 0, FIXED_DAY)
     client = site.client()
-    assert client.sign_in(email, PASSWORD).status == 303
+    assert site.sign_in(client, email).status == 303
     listing = _html(client.get("/cases"))
     row = re.search(rf"<tr><td><a href=\"/cases/{reference}\">.*?</tr>", listing, re.S).group(0)
     assert format_date(FIXED_DAY.date(), "medium", locale="fr_CA") in row
@@ -163,10 +164,10 @@ def test_partner_pages_in_french_with_french_dates(site: Site) -> None:
 
 
 def test_partner_pages_in_english_with_english_dates(site: Site) -> None:
-    email = _new_partner("datesen", language="en")
+    email = _new_partner(site, "datesen", language="en")
     reference = seed_case("unhcr", 1, FIXED_DAY)
     client = site.client()
-    assert client.sign_in(email, PASSWORD).status == 303
+    assert site.sign_in(client, email).status == 303
     listing = _html(client.request("/cases", headers=FRENCH_BROWSER))  # the account wins
     row = re.search(rf"<tr><td><a href=\"/cases/{reference}\">.*?</tr>", listing, re.S).group(0)
     assert format_date(FIXED_DAY.date(), "medium", locale="en_CA") in row
@@ -226,15 +227,17 @@ def test_supervisor_pages_in_french(site: Site, supervisor_in_french: PageClient
 
 
 def test_dashboard_in_french(site: Site, supervisor_in_french: PageClient) -> None:
+    from bot.rules import ottawa_date
     from bot.store import spaces_used
 
     page = _html(supervisor_in_french.get("/review/dashboard"))
-    today = datetime.now(UTC).date()
+    today = ottawa_date(datetime.now(UTC))
     assert "Tableau de bord" in page and "Places cette année" in page
     cap = format_decimal(policy_on(today).annual_cap, locale="fr_CA")
     assert f'<span id="spaces-cap">{cap}</span>' in page
     used = format_decimal(spaces_used(today.year), locale="fr_CA")
     assert f'<span id="spaces-used">{used}</span>' in page
+    assert "Places et liste d'attente par année" in page or "Places et liste d&#39;attente" in page
     for title in ("Dossiers par résultat", "Dossiers par urgence",
                   "Dossiers du Programme de protection urgente par mois"):
         assert title in page

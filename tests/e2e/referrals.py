@@ -6,6 +6,7 @@ generalizes, as the outside acceptance suite will.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,9 @@ REFERRALS: tuple[Referral, ...] = (
             "yes she gave her written consent",
             "she's Ugandan",
             "she is staying in Nairobi now",
-            "she is an investigative reporter covering land grabs by officials",
+            # Not "covering land grabs": that fits two categories and is asked as a pick
+            # (tests/e2e/test_interview.py); this referral stays straightforward.
+            "she is an investigative reporter exposing abuses by officials",
             "the police and the military intelligence",
             "yes, she fled after her newspaper was raided",
             "UNHCR recognised her as a refugee last year",
@@ -377,3 +380,35 @@ REFERRALS: tuple[Referral, ...] = (
         ),
     ),
 )
+
+
+def readback_reply(slots: dict[str, Any], expected: dict[str, Any]) -> str | None:
+    """What the caseworker answers to a pending read-back (None when there is none): the
+    number of the value they meant in a pick, else yes if the reading is what they meant."""
+    requested = slots.get("requested_slot") or ""
+    if not requested.startswith("confirm_"):
+        return None
+    readback = slots.get("readback") or {}
+    choices = list(readback.get("choices") or [])
+    meant = expected.get(readback.get("slot"))
+    if len(choices) > 1:
+        return str(choices.index(meant) + 1) if meant in choices else "no"
+    return "yes" if choices and choices[0] == meant else "no"
+
+
+def answer_all(
+    say: Callable[[str], Any],
+    slots: Callable[[], dict[str, Any]],
+    answers: Iterable[str],
+    expected: dict[str, Any],
+) -> tuple[Any, int]:
+    """Each answer in turn, replying to any read-back as the caseworker would; the last
+    replies and the number of messages sent."""
+    replies, sent = None, 0
+    for answer in answers:
+        replies, sent = say(answer), sent + 1
+        reply = readback_reply(slots(), expected)
+        while reply is not None and sent < 100:
+            replies, sent = say(reply), sent + 1
+            reply = readback_reply(slots(), expected)
+    return replies, sent

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.referrals import REFERRALS
+from tests.e2e.referrals import REFERRALS, answer_all
 from tests.support.servers import Assistant, reply_texts
 
 pytestmark = pytest.mark.e2e
@@ -22,8 +22,12 @@ def started(assistant: Assistant, answers: int = 0) -> str:
     """A new conversation with the referral started and the first `answers` given."""
     sender = f"e2e-{uuid.uuid4().hex}"
     assistant.say(sender, "I need to refer a defender to the HRD stream")
-    for answer in REFERRAL.answers[:answers]:
-        assistant.say(sender, answer)
+    answer_all(
+        lambda text: assistant.say(sender, text),
+        lambda: slots(assistant, sender),
+        REFERRAL.answers[:answers],
+        REFERRAL.expected,
+    )
     return sender
 
 

@@ -7,61 +7,21 @@ because the caseworker writes French (bot.nlu.language_detector).
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from bot.intake.countries import country_name
 from bot.store import get_case
-from tests.access.cli import new_token
+from tests.e2e.conftest import Caseworker
 from tests.e2e.referrals import Referral
 from tests.e2e.referrals_fr import REFERRALS_FR
-from tests.support.servers import Assistant, production_env, reading_store, reply_texts
+from tests.support.servers import reply_texts
 
 pytestmark = pytest.mark.e2e
 
-WEBHOOK = "/webhooks/partner/webhook"
 REFERENCE = re.compile(r"\bHRD-\d{4}-\d{5}\b")
-
-
-@dataclass
-class Caseworker:
-    assistant: Assistant
-    token: str
-
-    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
-        request = urllib.request.Request(
-            self.assistant.base + WEBHOOK,
-            json.dumps({"sender": sender, "message": message}).encode(),
-            {"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
-        )
-        with urllib.request.urlopen(request, timeout=120) as response:
-            assert response.status == 200
-            return json.loads(response.read())
-
-    def slots(self, sender: str) -> dict[str, Any]:
-        return self.assistant.tracker(sender)["slots"]
-
-
-@pytest.fixture(scope="module")
-def caseworker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Caseworker]:
-    workdir = tmp_path_factory.mktemp("french")
-    data_dir = workdir / "data"
-    env = production_env(data_dir)
-    token = new_token("--role", "partner", "--org", "unhcr", "agente@unhcr.org", env=env)
-    running = Assistant(workdir=workdir, env=env).start(credentials="credentials.yml")
-    try:
-        with reading_store(data_dir):  # get_case reads the servers' store
-            yield Caseworker(running, token)
-    finally:
-        running.stop()
 
 
 @pytest.mark.parametrize("referral", REFERRALS_FR, ids=lambda r: r.name)

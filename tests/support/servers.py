@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -16,9 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.runtime.secret_settings import ACTION_SECRET_FILE
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
+PYTHON = str(VENV_BIN / "python")
 
 
 def free_port() -> int:
@@ -59,7 +63,10 @@ class Assistant:
     env: dict[str, str]
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
-    api_token: str = "test-api-token"
+    # At least 32 characters, or the Rasa server refuses to start (bot/runtime).
+    api_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # Settings for the action server only (e.g. a bad key, to make an action fail).
+    action_env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -70,35 +77,55 @@ class Assistant:
     def logs(self) -> list[Path]:
         return sorted(self.workdir.glob("*.log"))
 
+    @property
+    def action_secret(self) -> str:
+        """The secret Rasa sends the action server: the key file both read, as under make run."""
+        return (Path(self.env["HRD_DATA_DIR"]) / ACTION_SECRET_FILE).read_text().strip()
+
     def start(self, credentials: str = "credentials.dev.yml") -> Assistant:
+        """Both servers as scripts/run.sh starts them: bot.runtime's entrypoints, the
+        shared secret created by the preflight, RASA_API_TOKEN only in the environment."""
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             (ROOT / "endpoints.yml")
             .read_text()
-            .replace("localhost:5055", f"127.0.0.1:{self.action_port}")
+            .replace("127.0.0.1:5055", f"127.0.0.1:{self.action_port}")
         )
-        action_log = self.workdir / "action_server.log"
-        self._spawn(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_port)],
-            action_log,
-        )
+        subprocess.run([PYTHON, "-m", "bot.runtime.preflight"], cwd=ROOT, env=self.env,
+                       check=True)
+        self.processes.append(self._spawn_action_server())
         rasa_log = self.workdir / "rasa_server.log"
-        self._spawn(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / credentials), "--port", str(self.rasa_port),
-             "--enable-api", "--auth-token", self.api_token],
-            rasa_log,
-        )
-        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.processes[0], action_log)
+        self.processes.append(self._spawn(
+            [PYTHON, "-m", "bot.runtime.rasa_server", "--model", str(MODEL),
+             "--endpoints", str(endpoints), "--credentials", str(ROOT / credentials),
+             "--port", str(self.rasa_port)],
+            rasa_log, {**self.env, "RASA_API_TOKEN": self.api_token},
+        ))
+        self._wait_for_action_server()
         wait_until_up(f"{self.base}/", self.processes[1], rasa_log)
         return self
 
-    def _spawn(self, command: list[str], log: Path) -> None:
-        handle = log.open("ab")
-        self.processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=handle, stderr=handle)
+    def restart_action_server(self, **action_env: str) -> None:
+        """The action server again with these settings of its own; Rasa keeps running."""
+        stop_processes(self.processes[0])
+        self.action_env = action_env
+        self.processes[0] = self._spawn_action_server()
+        self._wait_for_action_server()
+
+    def _spawn_action_server(self) -> subprocess.Popen:
+        return self._spawn(
+            [PYTHON, "-m", "bot.runtime.action_server", "--port", str(self.action_port)],
+            self.workdir / "action_server.log", {**self.env, **self.action_env},
         )
+
+    def _wait_for_action_server(self) -> None:
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.processes[0],
+                      self.workdir / "action_server.log")
+
+    @staticmethod
+    def _spawn(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
+        with log.open("ab") as handle:
+            return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
 
     def stop(self) -> None:
         stop_processes(*self.processes)
@@ -117,8 +144,12 @@ class Assistant:
         return self.post("/webhooks/rest/webhook", {"sender": sender, "message": message})
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        url = f"{self.base}/conversations/{sender}/tracker?token={self.api_token}"
-        with urllib.request.urlopen(url, timeout=60) as response:
+        """Through Rasa's HTTP API, the token in a header (never in the URL)."""
+        request = urllib.request.Request(
+            f"{self.base}/conversations/{sender}/tracker",
+            headers={"Authorization": f"Bearer {self.api_token}"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 
 

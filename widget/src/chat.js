@@ -54,12 +54,12 @@ export function startChat(root) {
       group.className = "quick-replies";
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", text("suggested"));
+      // Only the title goes to the page: the server maps a choice to its payload.
       for (const b of buttons) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "reply";
         button.textContent = String(b.title || "");
-        button.dataset.payload = String(b.payload || "");
         group.append(button);
       }
       item.append(group);
@@ -122,11 +122,15 @@ export function startChat(root) {
     addMessage("bot", String((message && message.text) || ""), buttons);
   });
 
-  function say(message) {
+  // `choice`: the index of a tapped button among the last bot message's buttons. The
+  // server sends that button's payload to the assistant; typed text is only ever text.
+  function say(message, choice) {
     const body = message.trim();
     if (!body || !socket.connected) return;
     addMessage("user", body, []);
-    socket.emit("user_uttered", { message: body, session_id: sender });
+    const event = { message: body, session_id: sender };
+    if (Number.isInteger(choice)) event.choice = choice;
+    socket.emit("user_uttered", event);
     showTyping(true);
   }
 
@@ -144,7 +148,9 @@ export function startChat(root) {
   });
   list.addEventListener("click", (event) => {
     const button = event.target.closest(".quick-replies button");
-    if (button && !button.disabled) say(button.dataset.payload || button.textContent);
+    if (!button || button.disabled) return;
+    const choice = Array.prototype.indexOf.call(button.parentNode.children, button);
+    say(button.textContent, choice);
   });
 
   setStatus(text("connecting"), true);

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.rules import policy_on
+from bot.rules import ottawa_date, policy_on
 
 FIELDS = ("effective_from", "annual_cap", "direct_referral_partners", "identifying_partners")
 
@@ -51,9 +51,9 @@ def test_show_at_boundaries(capsys: pytest.CaptureFixture[str], on: str, version
     assert ("front_line_defenders" in direct_line) is (on >= "2023-03-01")
 
 
-def test_show_defaults_to_today(capsys: pytest.CaptureFixture[str]):
+def test_show_defaults_to_today_in_ottawa(capsys: pytest.CaptureFixture[str]):
     code, out, _ = run(capsys)
-    today = dt.date.today()
+    today = ottawa_date(dt.datetime.now(dt.UTC))
     assert code == 0
     assert out.splitlines()[0] == f"Policy in force on {today}: {policy_on(today).id}"
 

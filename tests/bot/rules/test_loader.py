@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.rules import PolicyError, decide, load_policies, may_refer, policy_on
+from bot.rules import RULES, PolicyError, decide, load_policies, may_refer, policy_on
 from bot.rules.versions import DEFAULT_FOLDER
 from tests.bot.rules.support import answers
 
@@ -21,6 +21,10 @@ VALID: dict[str, Any] = {
     "annual_cap": {"value": 750, "source": "test source B"},
     "direct_referral_partners": {"value": ["unhcr", "new_partner"], "source": "test source C"},
     "identifying_partners": {"value": [], "source": "test source D"},
+    "partner_names": {"value": {"unhcr": {"en": "UNHCR", "fr": "HCR"},
+                                "new_partner": {"en": "New Partner", "fr": "Nouveau"}},
+                      "source": "test source E"},
+    "rule_sources": {rule_id: f"test source for {rule_id}" for rule_id in RULES},
 }
 
 
@@ -63,6 +67,9 @@ def test_an_extra_version_file_is_picked_up(tmp_path: Path):
     # The decision uses the new cap and records the new version.
     result = decide(answers(), on=dt.date(2025, 1, 1), spaces_used=749, policies=policies)
     assert (result.capacity, result.policy_version) == ("within_cap", "2025-test")
+    # The new version's sources and partner names come from its file.
+    assert new.rule_source("E4") == "test source for E4"
+    assert new.partner_name("new_partner", "fr") == "Nouveau"
     # The shipped, cached default is unaffected.
     assert [p.id for p in load_policies()][-1] == "2023-doubled"
 
@@ -98,6 +105,14 @@ MALFORMED = [
     ("id not text", changed("id", 2025), "id"),
     ("misspelt field", {**VALID, "anual_cap": VALID["annual_cap"]}, "anual_cap"),
     ("not a mapping", "- just\n- a list\n", "(top level)"),
+    ("partner without a name", changed("partner_names.value.new_partner", ...),
+     "partner_names.value"),
+    ("name without French", changed("partner_names.value.unhcr.fr", ...),
+     "partner_names.value.unhcr.fr"),
+    ("missing rule sources", changed("rule_sources", ...), "rule_sources"),
+    ("rule without a source", changed("rule_sources.E4", ...), "rule_sources.E4"),
+    ("empty rule source", changed("rule_sources.U1", ""), "rule_sources.U1"),
+    ("source for no rule", changed("rule_sources.E9", "x"), "rule_sources.E9"),
 ]
 
 

@@ -20,7 +20,8 @@ COUNTRIES = st.sampled_from(["UG", "KE", "IR", "CA"])
 valid_answers = st.fixed_dictionaries(
     {
         "partner_case_reference": st.text(min_size=1, max_size=64),
-        "consent_to_share": st.booleans(),
+        # Consent is a precondition (test_decision_table covers its refusal).
+        "consent_to_share": st.just(True),
         "country_of_origin": COUNTRIES,
         "current_country": COUNTRIES,
         "hrd_activity": st.sampled_from(sorted(HRD_ACTIVITIES)),
@@ -66,14 +67,12 @@ def test_decide_is_total_and_well_formed(a: dict[str, Any], on: dt.date, used: i
     assert result["priority"] in TIER
     assert result["capacity"] in {"within_cap", "over_cap"}
     assert result["case_size"] == 1 + a["family_members"]
-    assert set(result["alternatives"]) <= {
-        "regular_resettlement_unhcr", "private_sponsorship", "temporary_protection"
-    }
-    rule_order = [rule_id for rule_id in RULES if rule_id != "U1"]
+    assert set(result["alternatives"]) <= {"regular_resettlement_unhcr", "private_sponsorship"}
+    rule_order = [rule_id for rule_id in RULES if rule_id not in {"U1", "E8"}]
     assert result["reasons"] == [r for r in rule_order if r in result["reasons"]]
 
 
-@given(valid_answers.filter(lambda a: a["consent_to_share"]), dates)
+@given(valid_answers, dates)
 def test_ineligible_exactly_when_e1_to_e5_fails(a: dict[str, Any], on: dt.date):
     result = decide(a, on=on, spaces_used=0)
     assert (result.eligibility == "ineligible") is fails_e1_to_e5(a)
@@ -82,7 +81,7 @@ def test_ineligible_exactly_when_e1_to_e5_fails(a: dict[str, Any], on: dt.date):
 @given(valid_answers, dates)
 def test_outcome_matches_the_policy_text(a: dict[str, Any], on: dt.date):
     result = decide(a, on=on, spaces_used=0)
-    if fails_e1_to_e5(a) or not a["consent_to_share"]:
+    if fails_e1_to_e5(a):
         expected = "ineligible"
     elif asks_review(a):
         expected = "needs_review"
@@ -128,11 +127,35 @@ def test_reasons_never_empty_unless_eligible(a: dict[str, Any], on: dt.date, use
         assert set(result.reasons) <= {"E7"}  # only the related-to-HR-work flag
 
 
+def alternatives_oracle(a: dict[str, Any]) -> set[str]:
+    """stream-policy.md, "Alternatives", read literally."""
+    if (a["current_country"] == a["country_of_origin"] or a["safe_in_current_country"]
+            or not a["wants_resettlement_canada"]):
+        return set()
+    found = set()
+    if not a["fled_persecution"] and a["refugee_status"] in {"recognized", "asylum_seeker"}:
+        found.add("regular_resettlement_unhcr")
+    if a["hrd_activity"] == "none":
+        found |= {"regular_resettlement_unhcr", "private_sponsorship"}
+    return found
+
+
+@given(valid_answers, dates)
+def test_alternatives_only_where_they_can_serve(a: dict[str, Any], on: dt.date):
+    result = decide(a, on=on, spaces_used=0)
+    assert set(result.alternatives) == alternatives_oracle(a)
+    assert len(result.alternatives) == len(set(result.alternatives))
+    if result.alternatives:
+        assert result.eligibility == "ineligible"
+
+
 @given(valid_answers, dates, spaces)
 def test_over_cap_only_for_cases_taking_space(a: dict[str, Any], on: dt.date, used: int):
     from bot.rules import policy_on
 
     result = decide(a, on=on, spaces_used=used)
     cap = policy_on(on).annual_cap
-    expected_over = counts_against_cap(result) and used + result.case_size > cap
+    expected_over = (result.eligibility != "ineligible") and used + result.case_size > cap
     assert (result.capacity == "over_cap") is expected_over
+    # Only a case that fits takes spaces: a waitlisted one counts nothing.
+    assert counts_against_cap(result) is (result.eligibility != "ineligible" and not expected_over)

@@ -7,11 +7,14 @@ import datetime as dt
 import pytest
 
 from bot.rules import (
+    RULES,
     Policy,
     StreamNotOpen,
     decide,
     load_policies,
     may_refer,
+    policy_by_id,
+    policy_for_year,
     policy_on,
     referral_right,
 )
@@ -65,9 +68,49 @@ def test_stream_not_open_is_a_value_error():
     assert issubclass(StreamNotOpen, ValueError)
 
 
-def test_a_datetime_is_taken_as_its_date():
-    assert policy_on(dt.datetime(2023, 3, 1, 0, 0)).id == "2023-direct-referrals"
-    assert policy_on(dt.datetime(2023, 2, 28, 23, 59)).id == "2021-launch"
+# Each effective date, one minute either side of Ottawa midnight, written in other zones:
+# the version in force is the one of the Ottawa date, not of the datetime's own zone.
+PARIS_SUMMER, TOKYO, UTC_ZONE = (dt.timezone(dt.timedelta(hours=h)) for h in (2, 9, 0))
+OTTAWA_MIDNIGHTS = [
+    # 2021-07-01 00:00 EDT = 04:00 UTC = 06:00 Paris (UTC+2)
+    (dt.datetime(2021, 7, 1, 5, 59, tzinfo=PARIS_SUMMER), None),
+    (dt.datetime(2021, 7, 1, 6, 1, tzinfo=PARIS_SUMMER), "2021-launch"),
+    # 2023-03-01 00:00 EST = 05:00 UTC = 14:00 Tokyo
+    (dt.datetime(2023, 3, 1, 13, 59, tzinfo=TOKYO), "2021-launch"),
+    (dt.datetime(2023, 3, 1, 14, 1, tzinfo=TOKYO), "2023-direct-referrals"),
+    (dt.datetime(2023, 3, 1, 4, 59, tzinfo=UTC_ZONE), "2021-launch"),
+    # 2023-07-25 00:00 EDT = 04:00 UTC
+    (dt.datetime(2023, 7, 25, 3, 59, tzinfo=UTC_ZONE), "2023-direct-referrals"),
+    (dt.datetime(2023, 7, 25, 4, 1, tzinfo=UTC_ZONE), "2023-doubled"),
+    # Late evening in Ottawa on the day before, already the effective date in UTC.
+    (dt.datetime(2023, 7, 24, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-4))),
+     "2023-direct-referrals"),
+]
+
+
+@pytest.mark.parametrize(("moment", "version"), OTTAWA_MIDNIGHTS)
+def test_an_aware_datetime_is_taken_at_its_ottawa_date(moment: dt.datetime, version: str | None):
+    if version is None:
+        with pytest.raises(StreamNotOpen):
+            policy_on(moment)
+        return
+    assert policy_on(moment).id == version
+    assert decide(answers(), on=moment, spaces_used=0).policy_version == version
+
+
+def test_a_naive_datetime_is_refused_not_guessed():
+    with pytest.raises(ValueError, match="naive"):
+        policy_on(dt.datetime(2023, 3, 1, 0, 0))
+
+
+def test_the_version_in_force_for_a_year():
+    today = D(2030, 1, 15)
+    assert policy_for_year(2023, today).id == "2023-doubled"  # in force on 31 December
+    assert policy_for_year(2022, today).id == "2021-launch"
+    assert policy_for_year(2030, D(2023, 5, 1)).id == "2023-direct-referrals"  # today's
+    assert policy_by_id("2021-launch").annual_cap == 250
+    with pytest.raises(LookupError):
+        policy_by_id("1999-none")
 
 
 def test_not_a_date_is_rejected():
@@ -90,9 +133,17 @@ def test_shipped_versions_values_and_sources():
     assert "doubles resettlement spaces" in doubled.sources["annual_cap"]
     for policy in policies:
         assert set(policy.sources) == {
-            "effective_from", "annual_cap", "direct_referral_partners", "identifying_partners"
+            "effective_from", "annual_cap", "direct_referral_partners", "identifying_partners",
+            "partner_names",
         }
         assert all(source.strip() for source in policy.sources.values())
+        assert set(policy.rule_sources) == set(RULES)
+        assert policy.partner_name("unhcr", "en") == "UNHCR"
+        assert policy.partner_name("unhcr", "fr") == "HCR"
+    # A 2022 decision cites the 2021 texts, not the 2023 program delivery instructions.
+    assert "July 2021" in launch.rule_source("E1")
+    assert "program delivery instructions" not in launch.rule_source("E6")
+    assert "program delivery instructions" in doubled.rule_source("E6")
 
 
 def test_default_folder_is_loaded_once():

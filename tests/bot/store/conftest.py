@@ -97,7 +97,11 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     patch = pytest.MonkeyPatch()
     patch.setenv("HRD_DATA_DIR", str(data_dir))
     patch.setenv("DATABASE_URL", url)
-    patch.delenv("HRD_DATA_KEY", raising=False)
+    if pg_name:
+        # A shared database: every process needs the keyring in HRD_DATA_KEY (issue 12).
+        patch.setenv("HRD_DATA_KEY", crypto.generate_key_text())
+    else:
+        patch.delenv("HRD_DATA_KEY", raising=False)
     db.dispose_engines()
     crypto.clear_cache()
     try:

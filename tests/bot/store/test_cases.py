@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from bot.rules import PreconditionFailed
 from bot.store import (
     CaseNotFound,
     UnknownOrganization,
     case_events,
-    crypto,
     db,
     get_case,
     list_cases,
@@ -44,14 +44,51 @@ def test_references_follow_the_year_sequence(store: StoreEnv) -> None:
     assert all(REFERENCE.match(r) for r in refs)
 
 
-def test_year_is_the_utc_year_of_submission(store: StoreEnv) -> None:
+def test_year_is_the_ottawa_year_of_submission(store: StoreEnv) -> None:
+    """Deviation 7: 31 December at 20:00 in Ottawa counts in that year, not the next."""
     from datetime import timedelta, timezone
 
     late_evening_in_toronto = datetime(2032, 12, 31, 20, 0, tzinfo=timezone(timedelta(hours=-5)))
     result = submit_case(intake_id=new_id(), sender_id="s", partner_org="unhcr",
                          answers=answers(), submitted_at=late_evening_in_toronto)
-    assert result.reference == "HRD-2033-00001"
+    assert result.reference == "HRD-2032-00001"
     assert get_case(result.reference).submitted_at == datetime(2033, 1, 1, 1, 0, tzinfo=UTC)
+    assert spaces_used(2032) == 3 and spaces_used(2033) == 0
+    # Written in Paris (UTC+1), 02:00 on 1 January is still 31 December in Ottawa...
+    paris = timezone(timedelta(hours=1))
+    result = submit_case(intake_id=new_id(), sender_id="s", partner_org="unhcr",
+                         answers=answers(), submitted_at=datetime(2033, 1, 1, 2, 0, tzinfo=paris))
+    assert result.reference == "HRD-2032-00002"
+    # ... and 06:00 in Paris is 00:00 in Ottawa: the new year.
+    result = submit_case(intake_id=new_id(), sender_id="s", partner_org="unhcr",
+                         answers=answers(), submitted_at=datetime(2033, 1, 1, 6, 0, tzinfo=paris))
+    assert result.reference == "HRD-2033-00001"
+
+
+def test_the_policy_in_force_is_taken_on_the_ottawa_date(store: StoreEnv) -> None:
+    # 25 July 2023 03:30 UTC is 24 July in Ottawa: the 250 cap still applies.
+    result = submit_case(intake_id=new_id(), sender_id="s", partner_org="unhcr",
+                         answers=answers(), submitted_at=datetime(2023, 7, 25, 3, 30, tzinfo=UTC))
+    assert result.decision["policy_version"] == "2023-direct-referrals"
+
+
+@pytest.mark.parametrize(
+    "consent", [False, None, "yes", 1], ids=["refused", "missing", "text", "number"])
+def test_the_store_refuses_an_intake_without_consent(store: StoreEnv, consent) -> None:
+    """Deviation 6: submit_case itself enforces consent; nothing is stored."""
+    given = answers(consent_to_share=consent)
+    if consent is None:
+        del given["consent_to_share"]
+    with pytest.raises(ValueError, match="consent_to_share") as raised:
+        submit_case(intake_id=new_id(), sender_id="s", partner_org="unhcr", answers=given,
+                    submitted_at=at(2041))
+    if consent is False:
+        assert isinstance(raised.value, PreconditionFailed)
+    assert list_cases(year=2041) == []
+    with db.engine().connect() as connection:
+        counters = connection.execute(sa.text(
+            "SELECT count(*) FROM reference_counters WHERE year = 2041")).scalar_one()
+    assert counters == 0
 
 
 def test_same_intake_twice_returns_the_first_case(store: StoreEnv) -> None:
@@ -95,6 +132,17 @@ def test_spaces_used_counts_eligible_and_needs_review_only(store: StoreEnv) -> N
     submit(2036, family_members=5, fled_persecution=False)  # ineligible: 0
     assert spaces_used(2036) == 5
     assert spaces_used(2037) == 0
+
+
+def test_withdrawn_or_declined_cases_free_their_spaces(store: StoreEnv) -> None:
+    kept = submit(2042, family_members=2).reference
+    withdrawn = submit(2042, family_members=4).reference
+    declined = submit(2042, family_members=0).reference
+    assert spaces_used(2042) == 3 + 5 + 1
+    update_status(withdrawn, "withdrawn", actor="user:1")
+    update_status(declined, "declined", actor="user:1")
+    update_status(kept, "referred_to_ircc", actor="user:1")
+    assert spaces_used(2042) == 3
 
 
 def test_list_cases_filters(store: StoreEnv) -> None:
@@ -149,8 +197,7 @@ def test_answers_ciphertext_cannot_be_moved_to_another_case(store: StoreEnv) -> 
                                   {"r": a}).scalar_one()
         connection.execute(sa.text("UPDATE cases SET answers = :a WHERE reference = :r"),
                            {"a": blob, "r": b})
-    with pytest.raises(crypto.DecryptionError):
-        get_case(b)
+    assert get_case(b) is None  # refused, as if absent: never the other case's answers
 
 
 def test_answers_never_stored_or_logged_in_clear(

@@ -86,3 +86,17 @@ def test_cli(store: StoreEnv, capsys: pytest.CaptureFixture[str]) -> None:
     assert args.handler(args) == 0
     assert "purged" in capsys.readouterr().out
     assert event_count(sender) == 0
+
+
+def test_purge_erases_the_freed_space(store: StoreEnv) -> None:
+    add_events(new_id("conv"), NOW - timedelta(days=10), count=200)
+    purge_transcripts(7)
+    with db.engine().connect() as connection:
+        if store.kind == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA freelist_count").scalar() == 0  # VACUUM
+        else:
+            vacuumed = connection.execute(sa.text(
+                "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'tracker_events'"
+            )).scalar_one()
+            assert vacuumed is not None

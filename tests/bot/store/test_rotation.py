@@ -46,8 +46,15 @@ def seed(store: StoreEnv, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, st
     return ref, sender, queued
 
 
+def key_file_only(store: StoreEnv) -> None:
+    if store.kind == "postgresql":
+        pytest.skip("a shared database takes its key from HRD_DATA_KEY (issue 12); "
+                    "the key file is the embedded default's")
+
+
 def test_rotate_with_key_file(store: StoreEnv, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
+    key_file_only(store)
     ref, sender, queued = seed(store, monkeypatch)
     old_id = crypto.current_keyring().current_id
     assert all_key_ids() == {old_id}
@@ -76,6 +83,7 @@ def test_rotate_with_key_file(store: StoreEnv, monkeypatch: pytest.MonkeyPatch,
 def test_write_under_old_key_during_rotation_is_caught(
     store: StoreEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    key_file_only(store)
     stale = crypto.current_keyring()  # what a server that missed the new key file holds
     sender = new_id("conv")
 

@@ -83,4 +83,8 @@ def test_postgres_scheme_normalized(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_is_sqlite_file_in_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("HRD_DATA_DIR", str(tmp_path / "var"))
+    # In a directory of its own: the key file lives apart, in var/keys.
+    assert db.database_url() == f"sqlite:///{tmp_path / 'var' / 'db' / 'hrd.db'}"
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "hrd.db").touch()  # an installation from before: used where it is
     assert db.database_url() == f"sqlite:///{tmp_path / 'var' / 'hrd.db'}"

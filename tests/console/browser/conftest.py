@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.access.cli import hrd, new_token
-from tests.console.support import console_env
+from tests.access.cli import hrd
+from tests.console.support import TotpCodes, console_env
 from tests.support.servers import (
     ROOT,
     Assistant,
@@ -42,7 +42,7 @@ class Stack:
     console: str
     data_dir: Path
     env: dict[str, str]
-    totp_secrets: dict[str, str] = field(default_factory=dict)
+    codes: TotpCodes = field(default_factory=TotpCodes)  # every user's one-time codes
     shared: dict[str, str] = field(default_factory=dict)  # what one test leaves the next
 
     def screenshot(self, page, name: str) -> None:
@@ -53,7 +53,9 @@ class Stack:
 
 
 def _user(env: dict[str, str], *args: str) -> None:
-    new_token(*args, env=env)
+    """`hrd users add ...` then `hrd users password`: a console account (codes: _totp)."""
+    added = hrd("users", "add", *args, env=env)
+    assert added.returncode == 0, added.stderr
     email = args[-1]
     result = subprocess.run(
         [sys.executable, "-c", "import sys, bot.cli as c; sys.exit(c.main(sys.argv[1:]))",
@@ -80,7 +82,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     _user(env, "--role", "partner", "--org", "unhcr", "--language", "fr",
           "intervenant@unhcr.org")
     _user(env, "--role", "supervisor", "officer@irc.gc.ca")
-    secrets_ = {"officer@irc.gc.ca": _totp(env, "officer@irc.gc.ca")}
+    # Every role signs in with a one-time code (issue 12), enrolled as an admin does it.
+    codes = TotpCodes({email: _totp(env, email) for email in (
+        "caseworker@unhcr.org", "staff@fld.org", "intervenant@unhcr.org",
+        "officer@irc.gc.ca")})
     # The ports are known up front: each server names the other's origin (CSP, CORS).
     console_port = free_port()
     console_base = f"http://127.0.0.1:{console_port}"
@@ -97,19 +102,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         with reading_store(data_dir):
             assistant.start(credentials="credentials.yml")
             wait_until_up(f"{console_base}/signin", console, log, timeout=60)
-            yield Stack(assistant, console_base, data_dir, env, secrets_)
+            yield Stack(assistant, console_base, data_dir, env, codes)
     finally:
         stop_processes(console)
         assistant.stop()
 
 
-def sign_in(page, base: str, email: str, code: str = "", button: str = "Sign in") -> None:
-    """The console's sign-in form; `button` is the submit button's name in the page's language."""
+def sign_in(page, base: str, email: str, codes: TotpCodes, button: str = "Sign in") -> None:
+    """The console's sign-in form, one-time code included (every role has one); `button` is
+    the submit button's name in the page's language. The code is computed after the page
+    has loaded, just before it is typed: one computed earlier may be two steps old by the
+    time the server checks it if a 30 s boundary passes during the load."""
     page.goto(base + "/signin")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    if code:
-        page.fill("#code", code)
+    page.fill("#code", codes.code(email))
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
 
