@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     import rasa.core.run
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.runtime import api_auth
+    from bot.runtime import action_results, api_auth
 
     sys.path.insert(1, os.getcwd())  # as `rasa` does: custom components by module path
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     endpoints.action.headers[ACTION_SECRET_HEADER] = settings.action_secret
     if settings.api_token:
         api_auth.install()
+    action_results.install()
     rasa.core.run.serve_application(
         model_path=args.model,
         credentials=args.credentials,

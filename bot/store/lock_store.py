@@ -33,11 +33,6 @@ def redis_kwargs(url: str) -> dict[str, Any]:
 
 class ConfiguredLockStore(LockStore):
     def __new__(cls, endpoint_config: Any = None) -> LockStore:  # type: ignore[misc]
-        # Rasa builds its lock store once, at start: the place to speed up its action calls
-        # until the Rasa server has an entrypoint of ours (bot/action_results.py).
-        from bot.action_results import install
-
-        install()
         url = settings().redis_url
         if url:
             return RedisLockStore(**redis_kwargs(url))

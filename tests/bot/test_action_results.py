@@ -1,9 +1,10 @@
 """Action server responses are still validated once the validator is built only once
-(bot/action_results.py): a malformed response is rejected, over a real HTTP round trip."""
+(bot/runtime/action_results.py): a malformed response is rejected, over a real HTTP round trip."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +18,8 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_results
-from bot.store.lock_store import ConfiguredLockStore
+from bot.runtime import action_results, rasa_server
+from tests.support.servers import ROOT
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -67,10 +68,23 @@ async def run_action(endpoint: EndpointConfig) -> list[Any]:
     )
 
 
-def test_the_rasa_server_uses_the_validator_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_rasa_server_uses_the_validator_built_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The entrypoint of `make run` installs it before Rasa serves."""
+    import rasa.core.run
+
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RASA_VALIDATION)
-    ConfiguredLockStore()  # what Rasa builds at start from endpoints.yml
-    assert RemoteAction._validate_action_result is action_results.validate_action_result
+    served: list[Any] = []
+    monkeypatch.setattr(rasa.core.run, "serve_application", lambda **kw: served.append(
+        RemoteAction._validate_action_result))
+    monkeypatch.setenv("HRD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HRD_ENV", "production")
+    monkeypatch.delenv("RASA_API_TOKEN", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    rasa_server.main(["--model", "m.tar.gz", "--credentials", "credentials.yml",
+                      "--endpoints", str(ROOT / "endpoints.yml")])
+    assert served == [action_results.validate_action_result]
 
 
 @pytest.mark.parametrize("body", MALFORMED)

@@ -5,8 +5,8 @@ Rasa's RemoteAction._validate_action_result calls jsonschema.validate, which und
 quarter of the Rasa server's time under load. The schema is Rasa's own and never changes, so it
 is checked once here; responses get the same validation and the same error as before.
 
-install() is called where the Rasa server starts (bot/store/lock_store.py, which Rasa loads
-from endpoints.yml, until a Rasa entrypoint of our own calls it).
+install() is called by the Rasa server's entrypoint (bot/runtime/rasa_server.py) before it
+serves.
 """
 
 from __future__ import annotations
