@@ -13,7 +13,7 @@ import secrets
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,14 @@ from bot.console.widget_tokens import issue_token, new_sender
 from bot.store.db import session_scope
 from tests.access.cli import hrd, new_token
 from tests.channels.messaging import Messaging, link_id, messaging, post  # noqa: F401
-from tests.support.servers import MODEL, ROOT, VENV_BIN, free_port, production_env
+from tests.support.servers import (
+    MODEL,
+    ROOT,
+    VENV_BIN,
+    free_port,
+    production_env,
+    reading_store,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -48,6 +55,14 @@ SLACK_USER = "U0SECURITY"
 class Caseworker:
     email: str
     token: str
+
+
+@pytest.fixture(autouse=True)
+def _reads_the_messaging_store(messaging: Messaging) -> Iterator[None]:  # noqa: F811
+    """Each test reads the messaging servers' store, whatever session-wide fixture of
+    another directory (tests/e2e's assistant) pointed this process at since."""
+    with reading_store(messaging.data_dir):
+        yield
 
 
 @pytest.fixture(scope="module")
