@@ -6,6 +6,7 @@ with the referral's answers, and no lock lost or ticket refused."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,13 @@ from tests.access.cli import new_token
 from tests.access.databases import temporary_database
 from tests.e2e.referrals import REFERRALS, Referral, answer_all
 from tests.support.saved_cases import REFERENCE, check_saved_once
-from tests.support.servers import Assistant, production_env, reply_texts, round_robin
+from tests.support.servers import (
+    PARTNER_WEBHOOK,
+    Assistant,
+    production_env,
+    reply_texts,
+    round_robin,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -48,6 +55,7 @@ class Production:
     servers: list[Assistant]
     database_url: str
     data_dir: Path
+    token: str
     intakes: list[Intake]
 
 
@@ -90,7 +98,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]
                                                           credentials="credentials.yml"))
             with ThreadPoolExecutor(INTAKES) as pool:
                 intakes = list(pool.map(lambda i: run_intake(servers, token, i), range(INTAKES)))
-            yield Production(servers, database["DATABASE_URL"], data_dir, intakes)
+            yield Production(servers, database["DATABASE_URL"], data_dir, token, intakes)
         finally:
             for server in reversed(servers):  # the Rasa servers, then the action server
                 server.stop()
@@ -117,6 +125,34 @@ def test_every_case_is_saved_once_with_the_referrals_answers(production: Product
         assert case is not None, intake.reference
         expected = intake.referral.expected
         assert {slot: case.answers.get(slot) for slot in expected} == expected
+
+
+def test_messages_at_once_to_both_processes_take_turns(production: Production) -> None:
+    """Two messages of one conversation sent at the same moment, one to each process: the
+    shared lock makes the second turn wait for the first and build on it, so the tracker
+    holds both, each answered before the next is read."""
+    senders = [f"prod-both-{uuid.uuid4().hex}" for _ in range(INTAKES)]
+    start = threading.Barrier(2 * len(senders))
+
+    def send(job: tuple[str, int]) -> str:
+        sender, server = job
+        start.wait()
+        return reply_texts(production.servers[server].post(
+            PARTNER_WEBHOOK, {"sender": sender, "message": "hello"},
+            {"Authorization": f"Bearer {production.token}"}))
+
+    jobs = [(sender, server) for sender in senders for server in (0, 1)]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        replies = list(pool.map(send, jobs))
+    assert all(reply.strip() for reply in replies)
+    for sender in senders:
+        events = production.servers[0].tracker(sender)["events"]
+        kinds = [e["event"] if e["event"] != "action" else e["name"] for e in events]
+        users = [i for i, kind in enumerate(kinds) if kind == "user"]
+        assert len(users) == 2, kinds
+        assert kinds.count("session_started") == 1, kinds
+        # The second message was read only after the first was answered and the bot listened.
+        assert "bot" in kinds[users[0]:users[1]] and kinds[users[1] - 1] == "action_listen", kinds
 
 
 def test_no_server_lost_a_lock_or_refused_a_ticket(production: Production) -> None:
