@@ -13,10 +13,8 @@ work cannot score.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
-import re
 import secrets
 import statistics
 import subprocess
@@ -40,19 +38,19 @@ from bare_bot import bare_bot_dir, conversation  # noqa: E402
 
 from tests.access.cli import new_token  # noqa: E402
 from tests.e2e.referrals import REFERRALS  # noqa: E402
+from tests.support.saved_cases import REFERENCE, check_saved_once  # noqa: E402
 from tests.support.servers import (  # noqa: E402
+    PARTNER_WEBHOOK,
     VENV_BIN,
     Assistant,
     assistant_env,
     free_port,
     production_env,
-    reading_store,
+    round_robin,
     stop_processes,
     wait_until_up,
 )
 
-REFERENCE = re.compile(r"\bHRD-\d{4}-\d{5}\b")
-PARTNER_WEBHOOK = "/webhooks/partner/webhook"
 Say = Callable[[str, str], list[dict[str, Any]]]
 
 
@@ -210,31 +208,6 @@ def run_phase(bot: Bot, run: Callable[..., list[float]], phase: str, count: int,
     bot.timings[phase] = [t for timings in runs for t in timings]
 
 
-def check_saved_once(data_dir: Path, saved: dict[str, str | None],
-                     database_url: str | None = None) -> list[str]:
-    """Every intake's case is in the store exactly once, under the reference it was given."""
-    import sqlalchemy as sa
-
-    from bot.store.db import session_scope
-    from bot.store.models import Case
-
-    problems = [f"{sender}: no reference in the reply" for sender, ref in saved.items() if not ref]
-    with reading_store(data_dir):
-        if database_url:
-            os.environ["DATABASE_URL"] = database_url  # reading_store puts it back
-        with session_scope() as session:
-            rows = session.execute(
-                sa.select(Case.sender_id, Case.reference).where(Case.sender_id.in_(list(saved)))
-            ).all()
-    stored: dict[str, list[str]] = {}
-    for sender, reference in rows:
-        stored.setdefault(sender, []).append(reference)
-    for sender, reference in saved.items():
-        if reference and stored.get(sender) != [reference]:
-            problems.append(f"{sender}: replied {reference}, stored {stored.get(sender)}")
-    return problems
-
-
 # -- report ---------------------------------------------------------------------------------
 
 def percentile(values: list[float], q: float) -> float:
@@ -349,18 +322,6 @@ def main() -> int:
 
 def conversation_of(bot: Bot) -> Callable[..., list[float]]:
     return bare_conversation if bot.name == "bare" else our_intake
-
-
-def round_robin(servers: list[Assistant], token: str) -> Say:
-    """Each turn to the next server, so that a conversation moves between processes."""
-    turn = itertools.count()
-
-    def say(sender: str, message: str) -> list[dict[str, Any]]:
-        server = servers[next(turn) % len(servers)]
-        return post_json(server.base + PARTNER_WEBHOOK, {"sender": sender, "message": message},
-                         {"Authorization": f"Bearer {token}"})
-
-    return say
 
 
 if __name__ == "__main__":

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
 PYTHON = str(VENV_BIN / "python")
+PARTNER_WEBHOOK = "/webhooks/partner/webhook"
 
 
 def free_port() -> int:
@@ -85,25 +88,44 @@ class Assistant:
     def start(self, credentials: str = "credentials.dev.yml") -> Assistant:
         """Both servers as scripts/run.sh starts them: bot.runtime's entrypoints, the
         shared secret created by the preflight, RASA_API_TOKEN only in the environment."""
+        subprocess.run([PYTHON, "-m", "bot.runtime.preflight"], cwd=ROOT, env=self.env,
+                       check=True)
+        self.processes.append(self._spawn_action_server())
+        self.processes.append(self._spawn_rasa_server(credentials))
+        self._wait_for_action_server()
+        self._wait_for_rasa_server()
+        return self
+
+    def another_rasa_server(self, workdir: Path,
+                            credentials: str = "credentials.dev.yml") -> Assistant:
+        """One more Rasa server on this one's action server, settings and API token, as
+        production scales out; its stop() stops only that Rasa server."""
+        other = Assistant(workdir=workdir, env=self.env, action_port=self.action_port,
+                          api_token=self.api_token)
+        other.processes.append(other._spawn_rasa_server(credentials))
+        try:
+            other._wait_for_rasa_server()
+        except BaseException:
+            other.stop()
+            raise
+        return other
+
+    def _spawn_rasa_server(self, credentials: str) -> subprocess.Popen:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             (ROOT / "endpoints.yml")
             .read_text()
             .replace("127.0.0.1:5055", f"127.0.0.1:{self.action_port}")
         )
-        subprocess.run([PYTHON, "-m", "bot.runtime.preflight"], cwd=ROOT, env=self.env,
-                       check=True)
-        self.processes.append(self._spawn_action_server())
-        rasa_log = self.workdir / "rasa_server.log"
-        self.processes.append(self._spawn(
+        return self._spawn(
             [PYTHON, "-m", "bot.runtime.rasa_server", "--model", str(MODEL),
              "--endpoints", str(endpoints), "--credentials", str(ROOT / credentials),
              "--port", str(self.rasa_port)],
-            rasa_log, {**self.env, "RASA_API_TOKEN": self.api_token},
-        ))
-        self._wait_for_action_server()
-        wait_until_up(f"{self.base}/", self.processes[1], rasa_log)
-        return self
+            self.workdir / "rasa_server.log", {**self.env, "RASA_API_TOKEN": self.api_token},
+        )
+
+    def _wait_for_rasa_server(self) -> None:
+        wait_until_up(f"{self.base}/", self.processes[-1], self.workdir / "rasa_server.log")
 
     def restart_action_server(self, **action_env: str) -> None:
         """The action server again with these settings of its own; Rasa keeps running."""
@@ -200,3 +222,20 @@ def reading_store(data_dir: Path) -> Iterator[None]:
 
 def reply_texts(replies: list[dict[str, Any]]) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def round_robin(servers: list[Assistant], token: str
+                ) -> Callable[[str, str], list[dict[str, Any]]]:
+    """A partner caseworker's turn (Bearer token) to the partner channel; each conversation's
+    turns go to the servers in turn, so every conversation moves between Rasa processes."""
+    turns: dict[str, itertools.count] = {}
+    guard = threading.Lock()
+
+    def say(sender: str, message: str) -> list[dict[str, Any]]:
+        with guard:
+            turn = next(turns.setdefault(sender, itertools.count()))
+        return servers[turn % len(servers)].post(
+            PARTNER_WEBHOOK, {"sender": sender, "message": message},
+            {"Authorization": f"Bearer {token}"})
+
+    return say
