@@ -21,15 +21,14 @@ import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.senders import sender_owner
-from bot.access.web import json_error, json_response
-from bot.channels.partner import PartnerInput, _read_body, _too_large
-from bot.channels.requests import BadRequest, parse_chat_request
+from bot.access.web import json_error
+from bot.channels.partner import PartnerInput, read_chat
 from bot.config import is_development
 
 # Set by reverse proxies: their presence means the loopback peer is only the last hop.
@@ -73,17 +72,10 @@ class DevRestInput(PartnerInput):
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        body = await _read_body(request)
-        if body is None:
-            return _too_large()
-        try:
-            chat = parse_chat_request(body)  # reads "sender" and "message", nothing else
-        except BadRequest as error:
-            return json_error(error.status, error.code, error.message)
+        chat = await read_chat(request)  # reads "sender" and "message", nothing else
+        if isinstance(chat, HTTPResponse):
+            return chat
         if await asyncio.to_thread(sender_owner, chat.sender) is not None:
             return json_error(403, "sender_taken",
                               "This conversation id belongs to a partner user; choose another.")
-        collector = CollectingOutputChannel()
-        await on_new_message(UserMessage(chat.message, collector, chat.sender,
-                                         input_channel=self.name(), metadata=None))
-        return json_response(collector.messages)
+        return await self.turn(chat, on_new_message, metadata=None)

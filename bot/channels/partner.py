@@ -26,7 +26,12 @@ from bot.access.models import LANGUAGES
 from bot.access.ratelimit import FailedAuthLimiter
 from bot.access.senders import claim_sender
 from bot.access.web import authenticate_request, json_error, json_response
-from bot.channels.requests import MAX_BODY_BYTES, BadRequest, parse_chat_request
+from bot.channels.requests import (
+    MAX_BODY_BYTES,
+    BadRequest,
+    ChatRequest,
+    parse_chat_request,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,17 @@ async def _read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
+async def read_chat(request: Request) -> ChatRequest | HTTPResponse:
+    """{"sender", "message"} from the body, or the 4xx answer (too large, malformed)."""
+    body = await _read_body(request)
+    if body is None:
+        return _too_large()
+    try:
+        return parse_chat_request(body)
+    except BadRequest as error:
+        return json_error(error.status, error.code, error.message)
+
+
 class PartnerInput(InputChannel):
     """Registered in credentials.yml as `bot.channels.partner.PartnerInput:` (no settings)."""
 
@@ -114,20 +130,21 @@ class PartnerInput(InputChannel):
         if principal.role != "partner" or not principal.org_id:
             return json_error(403, "forbidden",
                               "Only partner staff can refer through this channel.")
-        body = await _read_body(request)
-        if body is None:
-            return _too_large()
-        try:
-            chat = parse_chat_request(body)
-        except BadRequest as error:
-            return json_error(error.status, error.code, error.message)
+        chat = await read_chat(request)
+        if isinstance(chat, HTTPResponse):
+            return chat
         if not await asyncio.to_thread(claim_sender, chat.sender, principal.user_id):
             return json_error(403, "sender_taken",
                               "This conversation id belongs to another user; choose another.")
+        # never the client's metadata
+        return await self.turn(chat, on_new_message, auth_metadata(principal))
+
+    async def turn(
+        self, chat: ChatRequest, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        metadata: dict[str, Any] | None,
+    ) -> HTTPResponse:
+        """One turn of the conversation; the bot's replies as Rasa's REST channel gives them."""
         collector = CollectingOutputChannel()
-        await on_new_message(UserMessage(
-            chat.message, collector, chat.sender,
-            input_channel=self.name(),
-            metadata=auth_metadata(principal),  # never the client's metadata
-        ))
+        await on_new_message(UserMessage(chat.message, collector, chat.sender,
+                                         input_channel=self.name(), metadata=metadata))
         return json_response(collector.messages)
