@@ -298,22 +298,26 @@ def _today() -> date:
     return ottawa_date(datetime.now(UTC))
 
 
+def _year_capacity(session: Session, year: int, today: date) -> YearCapacity:
+    policy = policy_for_year(year, today)
+    return YearCapacity(year=year, policy_version=policy.id, cap=policy.annual_cap,
+                        used=_spaces_used(session, year), waitlist=_waitlist(session, year))
+
+
 def year_capacity(year: int, *, today: date | None = None) -> YearCapacity:
     """Spaces used and left against the cap that governs `year`, and its waitlist in
     submission order."""
-    policy = policy_for_year(year, today or _today())
     with session_scope() as session:
-        return YearCapacity(year=year, policy_version=policy.id, cap=policy.annual_cap,
-                            used=_spaces_used(session, year), waitlist=_waitlist(session, year))
+        return _year_capacity(session, year, today or _today())
 
 
 def capacity_by_year(*, today: date | None = None) -> list[YearCapacity]:
-    """This Ottawa year and every year with cases, newest first."""
+    """This Ottawa year and every year with cases, newest first (one session for all)."""
     today = today or _today()
     with session_scope() as session:
         years = set(session.execute(sa.select(Case.year).distinct()).scalars())
-    return [year_capacity(year, today=today) for year in sorted(years | {today.year},
-                                                                 reverse=True)]
+        return [_year_capacity(session, year, today)
+                for year in sorted(years | {today.year}, reverse=True)]
 
 
 def admit_from_waitlist(reference: str, *, actor: str, today: date | None = None) -> int:
