@@ -2,9 +2,10 @@
 turn decrypts and replays only the events added since the last one instead of the whole
 conversation (issue 17: a turn's tracker cost no longer grows with the intake's length).
 
-The database stays the truth. Every retrieve first reads the conversation's stamp, the count
-and the highest id of its stored events (one indexed query), and serves the cached tracker only
-when that stamp is the one it was built from, or extends it by appended rows only. Anything
+The database stays the truth. Every retrieve first reads the conversation's stamp (the count,
+lowest and highest id of its stored events and the last one's ciphertext: one query), and
+serves the cached tracker only when that stamp is the one it was built from, or extends it by
+appended rows only. Anything
 else (a row deleted by retention or a purge, rows written by another Rasa process in an order
 this one did not see, a changed domain) rebuilds the tracker from the database, so several
 Rasa processes on one database never see each other's conversations stale. (Rows are never
