@@ -75,3 +75,26 @@ class AuthAttempt(Base):
     key = sa.Column(sa.String(64), primary_key=True)
     window_end = sa.Column(sa.Float, nullable=False)  # epoch seconds (all processes agree)
     attempts = sa.Column(sa.Integer, nullable=False)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie holds a random id; only its SHA-256 is stored, so a
+    copy of the database does not let anyone take over a session."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash = sa.Column(sa.String(64), primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_seen_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class TotpLastStep(Base):
+    """The last TOTP time step accepted per user: a code is good once (no replay)."""
+
+    __tablename__ = "console_totp_steps"
+
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), primary_key=True,
+                        autoincrement=False)
+    last_step = sa.Column(sa.BigInteger, nullable=False)

@@ -1,10 +1,10 @@
 """The console's chat widget channel: Rasa's socket.io channel, where only a token signed
-by the console (bot.console.widget_tokens) opens a socket, and the conversation is the one
+by the console (bot.access.widget_tokens) opens a socket, and the conversation is the one
 the token names.
 
 Registered in credentials.yml as `bot.channels.widget.WidgetInput:` with
 `session_persistence: true`. The HS256 key comes from HRD_SOCKET_JWT_KEY or the key file
-in HRD_DATA_DIR (bot.console.socket_key), the same the console signs with; a `jwt_key` in
+in HRD_DATA_DIR (bot.access.socket_key), the same the console signs with; a `jwt_key` in
 the credentials overrides it.
 
 Differences from rasa.core.channels.socketio.SocketIOInput, each on purpose:
@@ -41,13 +41,13 @@ from socketio import AsyncServer
 
 from bot.access.models import User
 from bot.access.senders import claim_sender
+from bot.access.socket_key import socket_jwt_key
+from bot.access.widget_tokens import WidgetClaims, verify_token
 from bot.channels.choices import chosen_payload, offered_buttons
 from bot.channels.partner import AUTH_METADATA_KEY
 from bot.channels.requests import MAX_MESSAGE_CHARS, control_free, utf8_clean
 from bot.channels.text import plain_command
-from bot.console.settings import console_public_origin
-from bot.console.socket_key import socket_jwt_key
-from bot.console.widget_tokens import WidgetClaims, verify_token
+from bot.config import console_public_origin
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)

@@ -162,7 +162,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def password_command(args: argparse.Namespace) -> int:
-    from bot.console.passwords import WeakPassword, set_password
+    from bot.access.passwords import WeakPassword, set_password
 
     password = _read_password(args.password_stdin)
     try:
@@ -175,7 +175,7 @@ def password_command(args: argparse.Namespace) -> int:
 
 
 def totp_command(args: argparse.Namespace) -> int:
-    from bot.console.passwords import enrol_totp
+    from bot.access.passwords import enrol_totp
 
     with cli_errors():
         user_id, secret, uri = enrol_totp(args.email)

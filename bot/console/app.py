@@ -24,16 +24,16 @@ from bot.access.web import (
     served_over_tls,
     warn_if_behind_undeclared_proxy,
 )
-from bot.console.cases_api import cases_blueprint
-from bot.console.i18n import N_
-from bot.console.openapi import openapi_document
-from bot.console.pages_auth import auth_blueprint
-from bot.console.pages_language import language_blueprint
-from bot.console.pages_partner import partner_blueprint
-from bot.console.pages_review import review_blueprint
-from bot.console.rendering import render
-from bot.console.settings import console_settings
-from bot.console.web_auth import attach_session, is_page_path
+from bot.config import console_settings
+from bot.console.api.cases import cases_blueprint
+from bot.console.api.openapi import openapi_document
+from bot.console.auth.guards import attach_session, is_page_path
+from bot.console.auth.pages import auth_blueprint
+from bot.console.i18n.catalog import N_
+from bot.console.i18n.pages import language_blueprint
+from bot.console.partner.pages import partner_blueprint
+from bot.console.review.pages import review_blueprint
+from bot.console.web.rendering import render
 
 STATIC = Path(__file__).with_name("static")
 

@@ -35,8 +35,8 @@ from bot.rules import (
     takes_space,
 )
 from bot.store import crypto
+from bot.store.associated_data import answers_label, decision_label
 from bot.store.db import session_scope
-from bot.store.labels import answers_label, decision_label
 from bot.store.models import (
     CASE_STATUSES,
     ELIGIBILITIES,

@@ -23,9 +23,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.config import settings
 from bot.rules import decide
 from bot.store import crypto
+from bot.store.associated_data import spool_label
 from bot.store.cases import SubmitResult, submit_case
 from bot.store.files import fsync_dir, write_private_file
-from bot.store.labels import spool_label
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.store import crypto
+from bot.store.associated_data import answers_label, decision_label, spool_label, tracker_label
 from bot.store.db import session_scope
 from bot.store.files import write_private_file
-from bot.store.labels import answers_label, decision_label, spool_label, tracker_label
 from bot.store.models import Case, TrackerEvent
 from bot.store.outbox import SPOOL_SUFFIX, outbox_dir
 
@@ -88,7 +88,7 @@ def rotate_keys(
 
 # Other rooms keep ciphertexts of their own (the console: case notes, TOTP secrets). They are
 # named here rather than imported, so that the store does not depend on them at import.
-OTHER_REENCRYPTORS = ("bot.console.key_rotation:reencrypt_console",)
+OTHER_REENCRYPTORS = ("bot.access.key_rotation:reencrypt_console",)
 
 
 def _reencrypt_elsewhere(keyring: crypto.Keyring) -> int:

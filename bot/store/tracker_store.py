@@ -21,7 +21,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.store import crypto, db
-from bot.store.labels import tracker_label
+from bot.store.associated_data import tracker_label
 from bot.store.models import Base, TrackerEvent
 from bot.store.tracker_cache import TrackerCache
 

@@ -97,8 +97,8 @@ def test_0007_revokes_unlimited_elevated_tokens_and_ends_sessions_without_codes(
     """Existing accounts under issue 12's rules: a supervisor's token without an expiry is
     revoked, a partner's is kept; a session of a user without one-time codes ends."""
     from bot.access import create_user, issue_token, list_users
-    from bot.console.passwords import enrol_totp
-    from bot.console.sessions import load_session, start_session
+    from bot.access.passwords import enrol_totp
+    from bot.access.sessions import load_session, start_session
 
     with db.engine().connect() as connection:
         command.downgrade(db._alembic_config(connection), "0006_store_at_rest")

@@ -10,7 +10,7 @@ from rasa.core.lock_store import InMemoryLockStore
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels.choices import chosen_payload, last_buttons, offered_buttons, pressed_text
-from bot.console.transcripts import chat_messages
+from bot.console.review.transcripts import chat_messages
 
 GREETING = [{"title": "Start a referral", "payload": "/start_referral"}]
 YES_NO = [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]

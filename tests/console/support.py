@@ -25,7 +25,7 @@ import pyotp
 import pytest
 
 from bot.access import IssuedToken, create_user, issue_token
-from bot.console.passwords import TOTP_PERIOD
+from bot.access.passwords import TOTP_PERIOD
 from bot.store import submit_case
 from tests.access.databases import KINDS, temporary_database
 from tests.e2e.referrals import REFERRALS

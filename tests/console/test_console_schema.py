@@ -10,7 +10,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import bot.console.models  # noqa: F401 - registers the console's tables on Base
+import bot.console.web.models
+import bot.store.annotations  # noqa: F401
 from bot.store import db
 from bot.store.models import Base
 from tests.access.databases import KINDS, temporary_database
@@ -42,9 +43,9 @@ def test_key_rotation_helper_reencrypts_notes_and_totp_secrets(migrated: None) -
     from datetime import UTC, datetime
 
     from bot.access import create_user
-    from bot.console.key_rotation import reencrypt_console
-    from bot.console.passwords import enrol_totp
-    from bot.console.reviews import add_note, review_state
+    from bot.access.key_rotation import reencrypt_console
+    from bot.access.passwords import enrol_totp
+    from bot.console.review.reviews import add_note, review_state
     from bot.store import crypto
     from tests.console.support import seed_case
 

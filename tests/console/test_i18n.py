@@ -17,13 +17,13 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, nodes
 
-from bot.console import formats
-from bot.console.case_queries import PRIORITIES
-from bot.console.catalog_fr import FRENCH, FRENCH_LABELS
-from bot.console.i18n import LANGUAGES, Msg, translator
-from bot.console.labels import ENGLISH_LABELS, answer_text, code_label, country_name
-from bot.console.language import accepted_language, local_path
-from bot.console.widget_texts import WIDGET_TEXTS
+from bot.console.i18n import formats
+from bot.console.i18n.catalog import LANGUAGES, Msg, translator
+from bot.console.i18n.catalog_fr import FRENCH, FRENCH_LABELS
+from bot.console.i18n.labels import ENGLISH_LABELS, answer_text, code_label, country_name
+from bot.console.i18n.language import accepted_language, local_path
+from bot.console.partner.widget_texts import WIDGET_TEXTS
+from bot.console.review.queries import PRIORITIES
 from bot.intake.questions import CHOICES, FORM_SLOTS
 from bot.rules.answers import RISK_FACTORS
 from bot.rules.engine import Capacity, Eligibility, Pathway, Priority
@@ -41,7 +41,7 @@ def _template_texts() -> tuple[dict[str, str], list[tuple[str, str]]]:
     env = Environment()
     texts: dict[str, str] = {}
     dynamic: list[tuple[str, str]] = []
-    for path in sorted((CONSOLE / "templates").glob("*.html")):
+    for path in sorted(CONSOLE.glob("*/templates/*.html")):
         tree = env.parse(path.read_text(encoding="utf-8"), name=path.name)
         for call in tree.find_all(nodes.Call):
             if not (isinstance(call.node, nodes.Name) and call.node.name == "_"):
@@ -57,7 +57,7 @@ def _template_texts() -> tuple[dict[str, str], list[tuple[str, str]]]:
 
 def _python_texts() -> dict[str, str]:
     texts: dict[str, str] = {}
-    for path in sorted(CONSOLE.glob("*.py")):
+    for path in sorted(CONSOLE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id in MARKERS and node.args
@@ -90,7 +90,7 @@ def test_the_extraction_finds_texts_of_each_kind() -> None:
 def test_every_console_text_has_a_french_entry() -> None:
     missing = {text: where for text, where in _all_texts().items()
                if not FRENCH.get(text, "").strip()}
-    assert missing == {}, "add these to bot/console/catalog_fr.py"
+    assert missing == {}, "add these to bot/console/i18n/catalog_fr.py"
 
 
 def test_no_french_entry_is_left_over() -> None:

@@ -16,13 +16,14 @@ import pytest
 import sqlalchemy as sa
 
 from bot.access import create_user
-from bot.console.audit import audit_entries
-from bot.console.labels import ENGLISH_LABELS
-from bot.console.models import CaseNote, ConsoleSession
-from bot.console.passwords import enrol_totp, set_password
+from bot.access.models import ConsoleSession
+from bot.access.passwords import enrol_totp, set_password
+from bot.console.i18n.labels import ENGLISH_LABELS
+from bot.console.web.audit import audit_entries
 from bot.store import case_events, crypto, get_case
+from bot.store.annotations import CaseNote
+from bot.store.associated_data import tracker_label
 from bot.store.db import session_scope
-from bot.store.labels import tracker_label
 from bot.store.models import TrackerEvent
 from tests.access.databases import KINDS, temporary_database
 from tests.console.pages_client import PageClient
@@ -143,8 +144,8 @@ def test_session_cookie_and_hashed_session_id(site: Site) -> None:
 def test_secure_cookie_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     from sanic.response import HTTPResponse
 
-    from bot.console.pages_auth import _set_cookie
-    from bot.console.sessions import cookie_name
+    from bot.access.sessions import cookie_name
+    from bot.console.auth.pages import _set_cookie
 
     monkeypatch.delenv("HRD_COOKIE_SECURE", raising=False)
     response = HTTPResponse()
@@ -253,7 +254,7 @@ def test_partner_sees_own_cases_only(site: Site) -> None:
 
 
 def test_widget_token_only_for_the_users_own_conversation(site: Site) -> None:
-    from bot.console.widget_tokens import verify_token
+    from bot.access.widget_tokens import verify_token
 
     partner = site.signed_in("partner")
     page = partner.get("/chat").raw.decode()

@@ -18,9 +18,9 @@ from babel.numbers import format_decimal
 
 from bot.access import create_user
 from bot.access.models import User
-from bot.console.labels import code_label
-from bot.console.passwords import enrol_totp, set_password
-from bot.console.widget_tokens import verify_token
+from bot.access.passwords import enrol_totp, set_password
+from bot.access.widget_tokens import verify_token
+from bot.console.i18n.labels import code_label
 from bot.rules import policy_on
 from bot.store import get_case
 from bot.store.db import session_scope

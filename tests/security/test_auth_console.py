@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from bot.access import create_user, issue_token
 from bot.access.models import ApiToken
-from bot.console.passwords import enrol_totp, set_password
+from bot.access.passwords import enrol_totp, set_password
 from bot.store.db import session_scope
 from bot.store.models import utcnow
 from tests.access.cli import hrd

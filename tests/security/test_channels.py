@@ -23,9 +23,9 @@ import sqlalchemy as sa
 
 from bot.access.auth import Principal
 from bot.access.models import User
-from bot.console.settings import DEFAULT_CONSOLE_PUBLIC_URL, origin_of
-from bot.console.transcripts import sender_events
-from bot.console.widget_tokens import issue_token, new_sender
+from bot.access.widget_tokens import issue_token, new_sender
+from bot.config import DEFAULT_CONSOLE_PUBLIC_URL, origin_of
+from bot.console.review.transcripts import sender_events
 from bot.store.db import session_scope
 from tests.access.cli import hrd, new_token
 from tests.channels.messaging import Messaging, link_id, messaging, post  # noqa: F401

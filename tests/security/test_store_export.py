@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.console.story_export import story_steps, story_yaml
-from bot.console.story_pseudonyms import THREAT_STANDIN
-from bot.console.transcripts import sender_events
+from bot.console.review.story_export import story_steps, story_yaml
+from bot.console.review.story_pseudonyms import THREAT_STANDIN
+from bot.console.review.transcripts import sender_events
 from bot.intake.normalize import parse_answer
 from bot.store import get_case
 from bot.store.db import session_scope

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from bot.cli import main as hrd
 from bot.store import crypto, db
-from bot.store.labels import tracker_label
+from bot.store.associated_data import tracker_label
 from bot.store.models import TrackerEvent
 
 ANSWER = "they burned the radio station in Gulu on 3 May"

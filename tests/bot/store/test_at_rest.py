@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from bot.store import crypto, db, get_case, list_cases, submit_case
-from bot.store.labels import answers_label, tracker_label
+from bot.store.associated_data import answers_label, tracker_label
 from bot.store.models import Case, TrackerEvent
 
 from .conftest import StoreEnv, answers, new_id

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bot.cli import purge as purge_cli
 from bot.store import case_events, crypto, db, get_case, submit_case, update_status
-from bot.store.labels import tracker_label
+from bot.store.associated_data import tracker_label
 from bot.store.models import TrackerEvent
 from bot.store.retention import purge_transcripts
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot.cli import keys as keys_cli
 from bot.store import crypto, db, get_case, submit_case
-from bot.store.labels import tracker_label
+from bot.store.associated_data import tracker_label
 from bot.store.models import Case, TrackerEvent
 from bot.store.outbox import Queued, drain_outbox, read_spool, spool_files, submit_or_queue
 from bot.store.rotation import RotationError, rotate_keys

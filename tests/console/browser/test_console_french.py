@@ -18,9 +18,9 @@ from babel.dates import format_date
 
 from bot.access import create_user
 from bot.access.models import User
-from bot.console.i18n import translator
-from bot.console.passwords import enrol_totp, set_password
-from bot.console.widget_texts import WIDGET_TEXTS
+from bot.access.passwords import enrol_totp, set_password
+from bot.console.i18n.catalog import translator
+from bot.console.partner.widget_texts import WIDGET_TEXTS
 from bot.store.db import session_scope
 from tests.access.databases import temporary_database
 from tests.console.browser.conftest import PASSWORD, sign_in

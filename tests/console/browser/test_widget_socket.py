@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from bot.access.auth import Principal
 from bot.access.models import User
-from bot.console.socket_key import socket_jwt_key
-from bot.console.widget_tokens import ALGORITHM, AUDIENCE, ISSUER, issue_token, new_sender
+from bot.access.socket_key import socket_jwt_key
+from bot.access.widget_tokens import ALGORITHM, AUDIENCE, ISSUER, issue_token, new_sender
 from bot.store.db import session_scope
 from tests.console.browser.conftest import Stack
 

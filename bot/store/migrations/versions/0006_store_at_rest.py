@@ -4,7 +4,7 @@ ciphertexts are bound to its partner organization as well as its reference.
 - tracker_events.intent_name / action_name are blanked (NULL): "threat_description" in a
   clear column says a threat exists. The encrypted event JSON holds them.
 - cases.answers / cases.decision are re-encrypted from the label "case:<ref>:<kind>" to
-  "case:<ref>:org:<org>:<kind>" (bot.store.labels), so a row moved to another organization
+  "case:<ref>:org:<org>:<kind>" (bot.store.associated_data), so a row moved to another organization
   does not decrypt. This needs the data keys (HRD_DATA_KEY or the key file) when there are
   cases; a database without cases migrates without them.
 
@@ -38,7 +38,7 @@ _cases = sa.table(
 )
 
 
-# Labels frozen here: bot.store.labels may change again, this migration must not.
+# Labels frozen here: bot.store.associated_data may change again, this migration must not.
 def _old_label(reference: str, org: str, kind: str) -> str:
     return f"case:{reference}:{kind}"
 
