@@ -10,10 +10,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from actions.responses import language
 from bot.config import dev_partner_org
-from bot.intake.draft import answer_updates, cleared_draft, has_draft, new_intake_id
-from bot.intake.normalize import parse_answer
-from bot.intake.questions import COUNTRY_SLOTS, FORM_SLOTS, TEXT_SLOTS
-from bot.intake.readback import pending
+from bot.intake.draft import cleared_draft, has_draft, new_intake_id
+from bot.intake.routing import disguised_answer
 from bot.rules import StreamNotOpen, load_policies, referral_refusal
 
 REFERRAL_FORM = "referral_form"
@@ -53,21 +51,17 @@ def clear_draft_events() -> list[EventType]:
     return [SlotSet(slot, None) for slot in cleared_draft()]
 
 
+def in_form(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == REFERRAL_FORM
+
+
+def slot_events(updates: dict[str, Any] | None) -> list[EventType]:
+    return [SlotSet(name, value) for name, value in (updates or {}).items()]
+
+
 def answer_in_disguise(tracker: Tracker, places: bool = True) -> list[EventType]:
-    """A short answer that NLU took for small talk ("Kampala" read as a greeting) is still
-    the answer to the question asked, when it parses as one. Free-text questions are left
-    out: any text parses there, so small talk would be taken as an answer."""
-    slot = tracker.get_slot("requested_slot")
-    if (tracker.active_loop or {}).get("name") != REFERRAL_FORM or slot in TEXT_SLOTS:
-        return []
-    if slot not in FORM_SLOTS or slot == "summary_confirmed":
-        return []
-    if not places and slot in COUNTRY_SLOTS:
-        return []
-    parsed = parse_answer(slot, tracker.latest_message.get("text") or "")
-    if not parsed.ok:
-        return []
-    if parsed.needs_readback:  # the form reads it back before storing it
-        return [SlotSet("readback", pending(slot, parsed))]
-    updates = answer_updates(slot, parsed, tracker.slots)
-    return [SlotSet(name, value) for name, value in updates.items()]
+    """The answer to the question asked that NLU took for something else (bot.intake
+    decides), as events; none when the message is no such answer."""
+    return slot_events(disguised_answer(
+        tracker.slots, tracker.get_slot("requested_slot"), in_form(tracker),
+        tracker.latest_message.get("text") or "", places=places))

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guard import GuardedAction
 from actions.responses import has_response
-from bot.intake.readback import slot_of
+from bot.intake.dialogue import explanation
 
 
 class ActionExplainQuestion(GuardedAction):
@@ -21,11 +21,6 @@ class ActionExplainQuestion(GuardedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        kind = "why" if intent == "ask_why" else "help"
-        requested = tracker.get_slot("requested_slot")
-        slot = slot_of(requested) or requested  # at a read-back: the question it confirms
-        name = f"utter_{kind}_{slot}"
-        dispatcher.utter_message(
-            response=name if slot and has_response(domain, name) else "utter_help_general"
-        )
+        dispatcher.utter_message(response=explanation(
+            intent, tracker.get_slot("requested_slot"), lambda name: has_response(domain, name)))
         return []

@@ -19,6 +19,7 @@ from actions.responses import button_titles, language, text
 from actions.summary import display_value
 from bot.intake.questions import CHOICES
 from bot.intake.readback import READBACK_SLOTS, slot_of
+from bot.intake.routing import Route
 
 
 def field(slot: str, domain: dict[str, Any], lang: str) -> str:
@@ -58,6 +59,21 @@ def say_changes(
         value=display_value(slot, tracker.get_slot(slot), domain, lang),
     )
     return False
+
+
+def follow(
+    route: Route, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> dict[str, Any]:
+    """Says what bot.intake decided (a change report, the responses, the numbered options,
+    in that order) and returns its slot updates."""
+    if route.changes is not None:
+        say_changes(dispatcher, tracker, domain, route.changes)
+    for response in route.responses:
+        dispatcher.utter_message(response=response)
+    if route.numbered:
+        options = numbered_options(route.numbered, domain, language(tracker))
+        dispatcher.utter_message(response="utter_choose_numbered", options=options)
+    return dict(route.updates)
 
 
 class ActionAskReadback(GuardedAction, ABC):

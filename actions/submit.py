@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import outbox_drainer
 from actions.draft_state import clear_draft_events, org_refusal, partner_org
 from actions.guard import GuardedAction
-from bot.intake.draft import answers_from_slots, new_intake_id
-from bot.intake.questions import ACTIVITY_DESCRIPTION
+from bot.intake.consent import consent_given
+from bot.intake.draft import new_intake_id, submitted_answers
 from bot.rules import outcome_messages
 from bot.store.outbox import Queued, submit_or_queue
 
@@ -33,7 +33,7 @@ class ActionSubmitReferral(GuardedAction):
     ) -> list[EventType]:
         # Consent is a precondition: without it the intake stops; nothing is stored (the
         # store refuses such an intake too).
-        if tracker.get_slot("consent_to_share") is not True:
+        if not consent_given(tracker.slots):
             dispatcher.utter_message(response="utter_consent_refused")
             return clear_draft_events()
         refusal = org_refusal(tracker)
@@ -43,10 +43,7 @@ class ActionSubmitReferral(GuardedAction):
             return clear_draft_events()
         if tracker.get_slot("summary_confirmed") is not True:
             return []
-        answers = answers_from_slots(tracker.slots)
-        description = tracker.get_slot(ACTIVITY_DESCRIPTION)
-        if description:  # the caseworker's own words, for the officer (encrypted with the rest)
-            answers[ACTIVITY_DESCRIPTION] = str(description)[:2000]
+        answers = submitted_answers(tracker.slots)
         result = submit_or_queue(
             intake_id=tracker.get_slot("intake_id") or new_intake_id(),
             sender_id=tracker.sender_id,

@@ -56,3 +56,24 @@ def answer_updates(
         if name in FORM_SLOTS and existing.get(name) is None
     }
     return {slot: parsed.value, **also, "misunderstood": 0}
+
+
+# The caseworker's own words for the activity are kept up to this length.
+DESCRIPTION_LIMIT = 2000
+
+
+def described(slot: str, text: str) -> dict[str, Any]:
+    """The activity answer keeps the caseworker's own words beside the category read."""
+    if slot != "hrd_activity":
+        return {}
+    return {ACTIVITY_DESCRIPTION: text.strip()[:DESCRIPTION_LIMIT]}
+
+
+def submitted_answers(slots: Mapping[str, Any]) -> dict[str, Any]:
+    """What is saved with the case: the answers, and the activity in the caseworker's own
+    words for the officer (encrypted with the rest, not a contract answer)."""
+    answers = answers_from_slots(slots)
+    description = slots.get(ACTIVITY_DESCRIPTION)
+    if description:
+        answers[ACTIVITY_DESCRIPTION] = str(description)[:DESCRIPTION_LIMIT]
+    return answers
