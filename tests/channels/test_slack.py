@@ -97,3 +97,20 @@ def test_unlinked_member_gets_one_refusal_and_leaves_nothing(messaging: Messagin
     time.sleep(2)
     assert not messaging.fake.since(mark, "slack", "chat.postMessage")
     assert tracker_event_count() == before
+
+
+def test_the_verifier_keeps_the_five_minute_window_and_refuses_what_it_cannot_read() -> None:
+    import hashlib
+    import hmac
+
+    from bot.channels.slack import signature_valid
+
+    now, body = 1_700_000_000, b'{"type":"event_callback"}'
+    good = "v0=" + hmac.new(b"s3cret", f"v0:{now}:".encode() + body, hashlib.sha256).hexdigest()
+    assert signature_valid("s3cret", str(now), body, good, now=now + 300)
+    assert not signature_valid("s3cret", str(now), body, good, now=now + 301)
+    assert not signature_valid("s3cret", str(now), body, good, now=now - 301)
+    assert not signature_valid("", str(now), body, good, now=now)  # Slack switched off
+    assert not signature_valid("s3cret", str(now), b"\xff" + body, good, now=now)
+    assert not signature_valid("s3cret", str(now), body, "v0=\u00e9", now=now)
+    assert not signature_valid("s3cret", "-1", body, good, now=now)
