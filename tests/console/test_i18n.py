@@ -24,7 +24,15 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, nodes
 
 from bot.console.i18n import formats
-from bot.console.i18n.catalog import LANGUAGES, LOCALE_DIR, Msg, po_path, translations, translator
+from bot.console.i18n.catalog import (
+    LANGUAGES,
+    LOCALE_DIR,
+    Msg,
+    install_translations,
+    po_path,
+    translations,
+    translator,
+)
 from bot.console.i18n.labels import (
     CODE_LABELS,
     ENGLISH_LABELS,
@@ -35,7 +43,6 @@ from bot.console.i18n.labels import (
 from bot.console.i18n.language import accepted_language, local_path
 from bot.console.partner.widget_texts import WIDGET_TEXTS
 from bot.console.review.queries import PRIORITIES
-from bot.console.web.rendering import _envs
 from bot.intake.questions import CHOICES, FORM_SLOTS
 from bot.rules.answers import RISK_FACTORS
 from bot.rules.engine import Capacity, Eligibility, Pathway, Priority
@@ -150,8 +157,13 @@ def test_french_plurals_have_every_form() -> None:
     assert fr.ngettext("%(n)s case", "%(n)s cases", 1_000_000) == "%(n)s de dossiers"
     template = ("{% trans count=n, n=n|format_number %}{{ n }} case"
                 "{% pluralize %}{{ n }} cases{% endtrans %}")
-    rendered = {lang: [_envs[lang].from_string(template).render(n=n, language=lang)
-                       for n in (0, 1, 3)] for lang in LANGUAGES}
+    rendered: dict[str, list[str]] = {}
+    for lang in LANGUAGES:  # as bot/console/web/rendering.py sets up each language's Jinja
+        env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+        formats.install_filters(env)
+        install_translations(env, lang)
+        rendered[lang] = [env.from_string(template).render(n=n, language=lang)
+                          for n in (0, 1, 3)]
     assert rendered == {"en": ["0 cases", "1 case", "3 cases"],
                         "fr": ["0 dossier", "1 dossier", "3 dossiers"]}
 
