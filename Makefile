@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 WIDGET := bot/console/static/widget.js
 
-.PHONY: help install model db run test lint validate story-test pytest bench services clean widget chromium
+.PHONY: help install model db run test lint validate story-test pytest bench services clean widget chromium catalog
 
 help:
 	@echo "make run    - install, train if the data changed, migrate, start every process"
@@ -52,6 +52,17 @@ $(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.
 	cd widget && npm ci --no-audit --no-fund && npm run build
 
 widget: $(WIDGET)
+
+# The console's gettext catalogs (babel.cfg): the texts of the code and templates into
+# messages.pot, merged into each language's .po (read as it is at start, nothing compiled).
+# New texts come in untranslated and changed ones fuzzy: tests/console/test_i18n.py fails
+# on both until the .po has their translation.
+LOCALE := bot/console/i18n/locale
+catalog: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project "HRD referral console" -o $(LOCALE)/messages.pot bot
+	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages \
+		--ignore-obsolete --ignore-pot-creation-date
 
 # The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 chromium:

@@ -1,26 +1,45 @@
-"""The console's French, without a server: every text the templates wrap in `_()` and every
-text the console's Python code marks with N_() has a French entry (and no entry is left
-over), placeholders match, every stored code has a label in both languages; the choice
-of language and the Babel formats."""
+"""The console's French, without a server. The catalog is extracted from the sources here
+with Babel's own API and babel.cfg (what `make catalog` runs): every text has a confirmed
+(non-empty, not fuzzy) French translation in locale/fr/LC_MESSAGES/messages.po, the
+committed .po and .pot hold exactly the texts of the sources (neither stale nor left over),
+placeholders match, plurals have every French form; every stored code has a label in both
+languages; the choice of language and the Babel formats."""
 
 from __future__ import annotations
 
-import ast
 import re
 import string
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import get_args
 
 import pytest
 from babel.dates import format_date
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal
 from jinja2 import Environment, nodes
 
 from bot.console.i18n import formats
-from bot.console.i18n.catalog import LANGUAGES, Msg, translator
-from bot.console.i18n.catalog_fr import FRENCH, FRENCH_LABELS
-from bot.console.i18n.labels import ENGLISH_LABELS, answer_text, code_label, country_name
+from bot.console.i18n.catalog import (
+    LANGUAGES,
+    LOCALE_DIR,
+    Msg,
+    install_translations,
+    po_path,
+    translations,
+    translator,
+)
+from bot.console.i18n.labels import (
+    CODE_LABELS,
+    ENGLISH_LABELS,
+    answer_text,
+    code_label,
+    country_name,
+)
 from bot.console.i18n.language import accepted_language, local_path
 from bot.console.partner.widget_texts import WIDGET_TEXTS
 from bot.console.review.queries import PRIORITIES
@@ -29,17 +48,128 @@ from bot.rules.answers import RISK_FACTORS
 from bot.rules.engine import Capacity, Eligibility, Pathway, Priority
 from bot.store.models import CASE_STATUSES, ELIGIBILITIES
 
-CONSOLE = Path(__file__).resolve().parents[2] / "bot" / "console"
-MARKERS = ("N_", "gettext", "_")  # Python calls whose first argument is English to translate
+ROOT = Path(__file__).resolve().parents[2]
+CONSOLE = ROOT / "bot" / "console"
 # `_(name)` with a variable: only these, each fed with N_()-marked text by the console code.
 DYNAMIC_ARGUMENTS = {"title", "message", "error"}
+# The only texts whose French is the English itself.
 SAME_IN_BOTH = {"Conversation", "Conversations", "Action", "Notes", "Urgent"}
+Key = tuple[str | tuple[str, ...], str | None]  # (msgid, or singular and plural; context)
 
 
-def _template_texts() -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """{English: template} of constant `_()` arguments; (template, expression) of others."""
-    env = Environment()
-    texts: dict[str, str] = {}
+def _extracted() -> dict[Key, Message]:
+    """The texts of the sources, as `pybabel extract -F babel.cfg ... bot` finds them."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg, "babel.cfg")
+    catalog = Catalog()
+    for filename, lineno, message, _comments, context in extract_from_dir(
+            str(ROOT / "bot"), method_map, options_map, keywords=DEFAULT_KEYWORDS):
+        catalog.add(message, locations=[(filename, lineno)], context=context)
+    return _keyed(catalog)
+
+
+def _keyed(messages: Iterable[Message]) -> dict[Key, Message]:
+    return {(m.id, m.context): m for m in messages if m.id}
+
+
+def _committed(path: Path) -> dict[Key, Message]:
+    with path.open("rb") as po:
+        return _keyed(read_po(po, locale="fr" if path.suffix == ".po" else None))
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[Key, Message]:
+    return _extracted()
+
+
+@pytest.fixture(scope="module")
+def french() -> dict[Key, Message]:
+    return _committed(po_path("fr"))
+
+
+def _ids(key: Key) -> tuple[str, ...]:
+    return key[0] if isinstance(key[0], tuple) else (key[0],)
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _placeholders(text: str) -> set[str]:
+    """`{name}` (our `_()`, str.format) and `%(name)s` (Jinja's `{% trans %}`)."""
+    braces = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    return braces | set(re.findall(r"%\((\w+)\)s", text))
+
+
+def test_the_extraction_finds_texts_of_each_kind(extracted: dict[Key, Message]) -> None:
+    """Guards the test itself: a broken extraction would find nothing missing."""
+    where = {key: {path for path, _ in m.locations} for key, m in extracted.items()}
+    assert "auth/templates/signin.html" in {p.removeprefix("console/")
+                                            for p in where[("Sign in", None)]}  # a template
+    assert ("Cases by outcome", None) in extracted  # N_() in dashboard/summary.py
+    assert all((text, None) in extracted for text in WIDGET_TEXTS.values())  # the widget
+    assert ("{name} must be one of {allowed}", None) in extracted  # N_() with values
+    assert (("%(n)s case", "%(n)s cases"), None) in extracted  # {% trans %}...{% pluralize %}
+    assert (("used", "used"), None) in extracted  # ngettext() in a template
+    assert ("None", "pathway") in extracted and ("None", None) not in extracted  # NC_()
+    assert len(extracted) > 200
+
+
+def test_the_catalogs_are_not_stale(extracted: dict[Key, Message],
+                                    french: dict[Key, Message]) -> None:
+    """The committed template and .po hold the texts of the sources, no more, no less."""
+    hint = "run `make catalog`, then translate the new texts in the .po"
+    pot = _committed(LOCALE_DIR / "messages.pot")
+    assert sorted(set(extracted) - set(pot), key=str) == [], hint
+    assert sorted(set(pot) - set(extracted), key=str) == [], hint
+    assert sorted(set(extracted) - set(french), key=str) == [], hint
+    assert sorted(set(french) - set(extracted), key=str) == [], hint
+
+
+def test_every_console_text_has_a_french_translation(french: dict[Key, Message]) -> None:
+    forms = 3  # French plurals (CLDR): 0 and 1, multiples of a million, the others
+    untranslated = sorted(
+        (key for key, m in french.items()
+         if m.fuzzy or not all(s.strip() for s in _strings(m))
+         or (isinstance(key[0], tuple) and len(_strings(m)) != forms)),
+        key=str)
+    assert untranslated == [], f"translate these in {po_path('fr')} (and drop `#, fuzzy`)"
+
+
+def test_french_keeps_the_placeholders_and_is_french(french: dict[Key, Message]) -> None:
+    for key, message in french.items():
+        english = _ids(key)
+        for form in _strings(message):
+            assert _placeholders(form) == _placeholders(english[-1]), key
+            if "{" in english[0]:
+                form.format(**dict.fromkeys(_placeholders(form), "x"))  # no stray brace
+            if english[0] not in SAME_IN_BOTH:
+                assert form not in english, key
+            assert not re.search(r"\s[:]", form.replace("\u00a0:", "")), \
+                f"no-break space before : in {key}"
+
+
+def test_french_plurals_have_every_form() -> None:
+    fr = translations("fr")
+    assert fr.ngettext("%(n)s case", "%(n)s cases", 0) == "%(n)s dossier"
+    assert fr.ngettext("%(n)s case", "%(n)s cases", 1) == "%(n)s dossier"
+    assert fr.ngettext("%(n)s case", "%(n)s cases", 2) == "%(n)s dossiers"
+    assert fr.ngettext("%(n)s case", "%(n)s cases", 1_000_000) == "%(n)s de dossiers"
+    template = ("{% trans count=n, n=n|format_number %}{{ n }} case"
+                "{% pluralize %}{{ n }} cases{% endtrans %}")
+    rendered: dict[str, list[str]] = {}
+    for lang in LANGUAGES:  # as bot/console/web/rendering.py sets up each language's Jinja
+        env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+        formats.install_filters(env)
+        install_translations(env, lang)
+        rendered[lang] = [env.from_string(template).render(n=n, language=lang)
+                          for n in (0, 1, 3)]
+    assert rendered == {"en": ["0 cases", "1 case", "3 cases"],
+                        "fr": ["0 dossier", "1 dossier", "3 dossiers"]}
+
+
+def test_templates_translate_only_marked_variables() -> None:
+    env = Environment(extensions=["jinja2.ext.i18n"])
     dynamic: list[tuple[str, str]] = []
     for path in sorted(CONSOLE.glob("*/templates/*.html")):
         tree = env.parse(path.read_text(encoding="utf-8"), name=path.name)
@@ -47,76 +177,21 @@ def _template_texts() -> tuple[dict[str, str], list[tuple[str, str]]]:
             if not (isinstance(call.node, nodes.Name) and call.node.name == "_"):
                 continue
             argument = call.args[0] if call.args else None
-            if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
-                texts.setdefault(argument.value, path.name)
-            else:
+            if not (isinstance(argument, nodes.Const) and isinstance(argument.value, str)):
                 name = argument.name if isinstance(argument, nodes.Name) else repr(argument)
                 dynamic.append((path.name, name))
-    return texts, dynamic
-
-
-def _python_texts() -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for path in sorted(CONSOLE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in MARKERS and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):
-                texts.setdefault(node.args[0].value, path.name)
-    return texts
-
-
-def _all_texts() -> dict[str, str]:
-    template_texts, _ = _template_texts()
-    return {**{t: "widget_texts.py" for t in WIDGET_TEXTS.values()}, **_python_texts(),
-            **template_texts}
-
-
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-
-
-def test_the_extraction_finds_texts_of_each_kind() -> None:
-    """Guards the test itself: a broken extraction would find nothing missing."""
-    texts = _all_texts()
-    assert texts["Sign in"] == "signin.html"  # a template
-    assert "Cases by outcome" in texts  # N_() in dashboard.py
-    assert "Connecting to the assistant…" in texts  # the widget's texts
-    assert "{name} must be one of {allowed}" in texts  # N_() with values
-    assert len(texts) > 150
-
-
-def test_every_console_text_has_a_french_entry() -> None:
-    missing = {text: where for text, where in _all_texts().items()
-               if not FRENCH.get(text, "").strip()}
-    assert missing == {}, "add these to bot/console/i18n/catalog_fr.py"
-
-
-def test_no_french_entry_is_left_over() -> None:
-    assert sorted(set(FRENCH) - set(_all_texts())) == []
-
-
-def test_templates_translate_only_marked_variables() -> None:
-    _, dynamic = _template_texts()
     assert {name for _, name in dynamic} <= DYNAMIC_ARGUMENTS, dynamic
 
 
-@pytest.mark.parametrize("english", sorted(FRENCH))
-def test_french_keeps_the_placeholders_and_is_french(english: str) -> None:
-    french = FRENCH[english]
-    assert _placeholders(french) == _placeholders(english)
-    french.format(**dict.fromkeys(_placeholders(english), "x"))  # no stray brace
-    if english not in SAME_IN_BOTH:
-        assert french != english
-    assert not re.search(r"\s[:]", french.replace("\u00a0:", "")), "no-break space before :"
-
-
 def test_every_code_has_a_label_in_both_languages() -> None:
-    assert set(FRENCH_LABELS) == set(ENGLISH_LABELS)
     for kind, english in ENGLISH_LABELS.items():
-        assert set(FRENCH_LABELS[kind]) == set(english), kind
-        assert all(v.strip() for v in FRENCH_LABELS[kind].values()), kind
+        for code in english:
+            assert code_label(kind, code, "en") == english[code]
+            assert code_label(kind, code, "fr").strip(), (kind, code)
+    for kind, table in CODE_LABELS.items():  # the console's own codes: in the catalog
+        for code, text in table.items():
+            assert translations("fr").pgettext(kind, text) != text or text in SAME_IN_BOTH, \
+                (kind, code)
     expected = {
         "slot": FORM_SLOTS, "status": CASE_STATUSES, "eligibility": ELIGIBILITIES,
         "pathway": get_args(Pathway), "priority": PRIORITIES,
@@ -133,24 +208,49 @@ def test_labels_and_answers_in_each_language() -> None:
     assert code_label("status", "under_review", "en") == "Under review"
     assert code_label("status", "under_review", "fr") == "En cours d'examen"
     assert code_label("status", "not_a_status", "fr") == "not_a_status"
+    assert code_label("pathway", "none", "fr") == "Aucune"  # one English word, two French
+    assert code_label("refugee_status", "none", "fr") == "Aucun statut"
+    # The answers' values say what the chat says (bot/intake/labels.py).
+    assert code_label("hrd_activity", "journalism_media", "en") == "Journalism / media"
+    assert code_label("priority_factor", "lgbtq2", "fr") == "LGBTQ2"
     fr = translator("fr")
     assert answer_text("country_of_origin", "UG", fr, "fr") == "Ouganda (UG)"
-    assert country_name("CD", "en") == "Congo - Kinshasa (CD)"
+    assert country_name("CD", "en") == "Democratic Republic of the Congo (CD)"
+    assert country_name("ZZ", "en") == "ZZ"
     assert answer_text("risk_factors", [], fr, "fr") == "aucun déclaré"
-    assert answer_text("risk_factors", ["woman", "lgbtq2"], fr, "fr") == "Femme, 2ELGBTQI+"
+    assert answer_text("risk_factors", ["woman", "lgbtq2"], fr, "fr") == "Femme, LGBTQ2"
     assert answer_text("medical_needs", True, fr, "fr") == "oui"
     assert answer_text("threat_description", "<b>x</b>", fr, "fr") == "<b>x</b>"  # escaped later
 
 
 def test_translator_fills_values_after_translating() -> None:
     fr, en = translator("fr"), translator("en")
-    assert fr("{n} case(s)", n=3) == "3 dossier(s)"
-    assert en("{n} case(s)", n=3) == "3 case(s)"
+    assert fr("Dashboard {year}", year=2026) == "Tableau de bord 2026"
+    assert en("Dashboard {year}", year=2026) == "Dashboard 2026"
     message = Msg("{name} must be a date (YYYY-MM-DD)", {"name": "date_from"})
     assert fr(message) == "date_from doit être une date (AAAA-MM-JJ)"
     assert str(message) == "date_from must be a date (YYYY-MM-DD)"
     assert fr("Not in any catalog") == "Not in any catalog"  # falls back to English
     assert set(LANGUAGES) == {"en", "fr"}
+
+
+def test_fuzzy_translations_are_not_shown(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fuzzy entry (merged by `make catalog`, not confirmed yet) shows the English."""
+    from bot.console.i18n import catalog as catalog_module
+
+    with po_path("fr").open("rb") as po:
+        edited = read_po(po, locale="fr")
+    edited["Sign in"].flags.add("fuzzy")
+    target = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    target.parent.mkdir(parents=True)
+    with target.open("wb") as po:
+        write_po(po, edited)
+    monkeypatch.setattr(catalog_module, "LOCALE_DIR", tmp_path)
+    uncached = catalog_module.translations.__wrapped__
+    assert uncached("fr").gettext("Sign in") == "Sign in"
+    assert uncached("fr").gettext("Sign out") == "Se déconnecter"
+    assert translations("fr").gettext("Sign in") == "Se connecter"  # the real catalog
 
 
 @pytest.mark.parametrize(("header", "expected"), [

@@ -144,7 +144,7 @@ def test_partner_pages_in_french_with_french_dates(site: Site) -> None:
 
     case = _html(client.get(f"/cases/{reference}"))
     assert "Pays d'origine" in case and "Ouganda (UG)" in case and "Kenya (KE)" in case
-    assert "Journalisme et médias" in case and "Femme" in case
+    assert "Journalisme / médias" in case and "Femme" in case  # the chat's own labels
     assert "Soumis le" in case and "28 nov. 2026, 15 h 30" in case
     decision = get_case(reference).decision
     assert code_label("pathway", decision["pathway"], "fr") in case
@@ -197,7 +197,7 @@ def test_supervisor_pages_in_french(site: Site, supervisor_in_french: PageClient
     assert re.search(r"<option value=\"under_review\"\s*>En cours d'examen</option>",
                      listing)
     row = re.search(r'<table class="list" id="case-list">.*?</table>', listing, re.S).group(0)
-    assert "28 nov. 2026" in row and "Soumis" in row and ">1 dossier(s)<" in listing
+    assert "28 nov. 2026" in row and "Soumis" in row and ">1 dossier<" in listing  # ngettext
 
     case = _html(client.get(f"/review/cases/{reference}"))
     assert "Marquer comme examiné" in case and "Passer à" in case
@@ -235,8 +235,10 @@ def test_dashboard_in_french(site: Site, supervisor_in_french: PageClient) -> No
     assert "Tableau de bord" in page and "Places cette année" in page
     cap = format_decimal(policy_on(today).annual_cap, locale="fr_CA")
     assert f'<span id="spaces-cap">{cap}</span>' in page
-    used = format_decimal(spaces_used(today.year), locale="fr_CA")
-    assert f'<span id="spaces-used">{used}</span>' in page
+    count = spaces_used(today.year)
+    used = format_decimal(count, locale="fr_CA")
+    agreed = "utilisée" if count <= 1 else "utilisées"  # French plural: 0 and 1 are singular
+    assert f'<span id="spaces-used">{used}</span> {agreed}' in page
     assert "Places et liste d'attente par année" in page or "Places et liste d&#39;attente" in page
     for title in ("Dossiers par résultat", "Dossiers par urgence",
                   "Dossiers du Programme de protection urgente par mois"):

@@ -14,7 +14,7 @@ from sanic.response import HTTPResponse
 
 from bot.access.web import SECURITY_HEADERS
 from bot.config import console_settings
-from bot.console.i18n.catalog import translator
+from bot.console.i18n.catalog import LANGUAGES, install_translations, translator
 from bot.console.i18n.formats import install_filters
 from bot.console.i18n.labels import answer_text, code_label
 from bot.console.i18n.language import MAX_NEXT, request_language
@@ -26,15 +26,24 @@ CONSOLE = Path(__file__).resolve().parents[1]
 FEATURES = ("web", "auth", "partner", "review", "dashboard")
 TEMPLATE_DIRS = tuple(CONSOLE / feature / "templates" for feature in FEATURES)
 
-_env = Environment(
-    loader=FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
-    # Everything is escaped, whatever the file name: transcripts hold text typed by anyone.
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-install_filters(_env)
+
+def _environment(language: str) -> Environment:
+    """One environment per language: `{% trans %}` and `ngettext()` read its catalog."""
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
+        # Everything is escaped, whatever the file name: transcripts hold text typed by anyone.
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    install_filters(env)
+    install_translations(env, language)
+    return env
+
+
+_envs = {language: _environment(language) for language in LANGUAGES}
 
 
 def page_csp() -> str:
@@ -71,7 +80,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     signed_in = getattr(request.ctx, "signed_in", None)
     language = request_language(request)
     gettext = translator(language)
-    html = _env.get_template(template).render(
+    html = _envs[language].get_template(template).render(
         _=gettext,
         language=language,
         label=lambda kind, code: code_label(kind, code, language),
