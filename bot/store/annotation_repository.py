@@ -32,33 +32,33 @@ class Annotations(Repository):
         dialect = self.session.get_bind().dialect.name
         return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
-    def mark_reviewed(self, case_id: int, user_id: int) -> None:
+    def mark_reviewed(self, reference: str, user_id: int) -> None:
         self.session.execute(self._insert()(CaseReview).values(
-            case_id=case_id, reviewed_by=user_id, reviewed_at=utcnow()).on_conflict_do_nothing())
-
-    def add_tag(self, case_id: int, user_id: int, tag: str) -> None:
-        self.session.execute(self._insert()(CaseTag).values(
-            case_id=case_id, tag=tag, added_by=user_id, added_at=utcnow()
+            case_id=self.case_id(reference), reviewed_by=user_id, reviewed_at=utcnow()
         ).on_conflict_do_nothing())
 
-    def remove_tag(self, case_id: int, tag: str) -> None:
-        self.session.execute(sa.delete(CaseTag).where(CaseTag.case_id == case_id,
+    def add_tag(self, reference: str, user_id: int, tag: str) -> None:
+        self.session.execute(self._insert()(CaseTag).values(
+            case_id=self.case_id(reference), tag=tag, added_by=user_id, added_at=utcnow()
+        ).on_conflict_do_nothing())
+
+    def remove_tag(self, reference: str, tag: str) -> None:
+        self.session.execute(sa.delete(CaseTag).where(CaseTag.case_id == self.case_id(reference),
                                                       CaseTag.tag == tag))
 
-    def add_note(self, case_id: int, user_id: int, note_uid: str, body: bytes) -> None:
-        self.session.add(CaseNote(note_uid=note_uid, case_id=case_id, author=user_id,
-                                  created_at=utcnow(), body=body))
+    def add_note(self, reference: str, user_id: int, note_uid: str, body: bytes) -> None:
+        """`body`: the note encrypted, bound to the case and `note_uid`."""
+        self.session.add(CaseNote(note_uid=note_uid, case_id=self.case_id(reference),
+                                  author=user_id, created_at=utcnow(), body=body))
 
-    def review(self, case_id: int) -> CaseReview | None:
-        return self.session.get(CaseReview, case_id)
-
-    def tags(self, case_id: int) -> list[str]:
-        return list(self.session.execute(sa.select(CaseTag.tag).where(CaseTag.case_id == case_id)
-                                         .order_by(CaseTag.tag)).scalars())
-
-    def notes(self, case_id: int) -> list[CaseNote]:
-        return list(self.session.execute(sa.select(CaseNote).where(CaseNote.case_id == case_id)
-                                         .order_by(CaseNote.id)).scalars())
+    def of_case(self, reference: str) -> tuple[CaseReview | None, list[str], list[CaseNote]]:
+        """The case's reviewed mark, its tags (alphabetical) and notes (oldest first)."""
+        case_id = self.case_id(reference)
+        tags = self.session.execute(sa.select(CaseTag.tag).where(CaseTag.case_id == case_id)
+                                    .order_by(CaseTag.tag)).scalars()
+        notes = self.session.execute(sa.select(CaseNote).where(CaseNote.case_id == case_id)
+                                     .order_by(CaseNote.id)).scalars()
+        return self.session.get(CaseReview, case_id), list(tags), list(notes)
 
     def tags_by_case(self, case_ids: Iterable[int]) -> dict[int, list[str]]:
         """Each case's tags, alphabetical (cases without tags are left out)."""
