@@ -191,11 +191,34 @@ class Surface:
 
     def parse(self, args: Mapping[str, Sequence[str]]) -> CaseQuery:
         """`args` maps each parameter to all its values; a blank value means no filter."""
+        values = self._given(args)
+        fields: dict[str, object] = {}
+        bad: set[str] = set()  # parameters refused
+        for name, value in values.items():
+            field = self.params[name]
+            if CaseQuery.__fields__[field].outer_type_ is bool:
+                if value in self.yes_no:
+                    fields[field] = value == self.yes_no[0]
+                else:
+                    bad.add(name)
+            else:
+                fields[field] = value
+        query: CaseQuery | None = None
+        try:
+            query = CaseQuery(**fields)
+        except ValidationError as error:
+            fields_refused = {str(e["loc"][0]) for e in error.errors()}
+            bad |= {name for name in values if self.params[name] in fields_refused}
+        if bad or query is None:
+            # The first in the surface's order of checks is the one reported.
+            raise self.refused(next(name for name in self.refusals if name in bad))
+        return query
+
+    def _given(self, args: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        """The one non-blank value of each parameter of this surface."""
         values: dict[str, str] = {}
-        if self.strict:
-            unknown = sorted(set(args) - set(self.params))
-            if unknown:
-                raise InvalidFilter(f"unknown parameter(s); allowed: {', '.join(self.params)}")
+        if self.strict and set(args) - set(self.params):
+            raise InvalidFilter(f"unknown parameter(s); allowed: {', '.join(self.params)}")
         for name, given in args.items():
             if name not in self.params:
                 continue
@@ -208,22 +231,7 @@ class Surface:
                 value = given[0].strip() if given else ""
             if value:
                 values[name] = value
-        fields: dict[str, object] = {}
-        for name in self.refusals:
-            if name not in values:
-                continue
-            field = self.params[name]
-            if CaseQuery.__fields__[field].outer_type_ is bool:
-                if values[name] not in self.yes_no:
-                    raise self.refused(name)
-                fields[field] = values[name] == self.yes_no[0]
-            else:
-                fields[field] = values[name]
-        try:
-            return CaseQuery(**fields)
-        except ValidationError as error:
-            bad = {str(e["loc"][0]) for e in error.errors()}
-            raise self.refused(next(n for n in self.refusals if self.params[n] in bad)) from None
+        return values
 
     def refused(self, name: str) -> InvalidFilter:
         text, values = self.refusals[name]

@@ -5,7 +5,8 @@ audited before the response leaves."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,12 +51,35 @@ def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in (request.form or {}).items() if v}
 
 
-def _filters(request: Request, args: Mapping[str, list[str]]) -> CaseQuery | HTTPResponse:
-    """The review filters in `args`, or the page that refuses them."""
-    try:
-        return REVIEW.parse(args)
-    except InvalidFilter as error:
-        return _bad_filter(request, error)
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def _query_string(request: Request) -> Mapping[str, Sequence[str]]:
+    return request.get_args(keep_blank_values=True)
+
+
+def _form_fields(request: Request) -> Mapping[str, Sequence[str]]:
+    return request.form or {}
+
+
+def filtered(source: Callable[[Request], Mapping[str, Sequence[str]]] = _query_string
+             ) -> Callable[[Handler], Handler]:
+    """A supervisor page that lists by the review filters (from `source`, the query string
+    unless said): the handler gets them after the principal; a bad one gets the 400 page."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def parsed(request: Request, principal: Principal, *args: Any, **kwargs: Any
+                         ) -> HTTPResponse:
+            try:
+                filters = REVIEW.parse(source(request))
+            except InvalidFilter as error:
+                return _bad_filter(request, error)
+            return await handler(request, principal, filters, *args, **kwargs)
+
+        return parsed
+
+    return decorate
 
 
 def _bad_filter(request: Request, error: InvalidFilter) -> HTTPResponse:
@@ -120,10 +144,9 @@ def review_blueprint() -> Blueprint:
 
     @pages.get("/cases")
     @supervisor_page
-    async def cases(request: Request, principal: Principal) -> HTTPResponse:
-        filters = _filters(request, request.get_args(keep_blank_values=True))
-        if isinstance(filters, HTTPResponse):
-            return filters
+    @filtered()
+    async def cases(request: Request, principal: Principal, filters: CaseQuery
+                    ) -> HTTPResponse:
         rows = await asyncio.to_thread(find_cases, filters)
         return render(request, "review_cases.html", rows=rows, filters=REVIEW.form(filters),
                       partners=await asyncio.to_thread(partners), outcomes=ELIGIBILITIES,
@@ -131,10 +154,9 @@ def review_blueprint() -> Blueprint:
 
     @pages.post("/cases/export.csv")
     @supervisor_page
-    async def export_csv(request: Request, principal: Principal) -> HTTPResponse:
-        filters = _filters(request, request.form or {})
-        if isinstance(filters, HTTPResponse):
-            return filters
+    @filtered(_form_fields)
+    async def export_csv(request: Request, principal: Principal, filters: CaseQuery
+                         ) -> HTTPResponse:
         include_threat = _form(request).get("include_threat") == "yes"
         body = await asyncio.to_thread(_export, principal, filters, include_threat)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -190,10 +212,9 @@ def review_blueprint() -> Blueprint:
 
     @pages.get("/conversations")
     @supervisor_page
-    async def conversations(request: Request, principal: Principal) -> HTTPResponse:
-        filters = _filters(request, request.get_args(keep_blank_values=True))
-        if isinstance(filters, HTTPResponse):
-            return filters
+    @filtered()
+    async def conversations(request: Request, principal: Principal, filters: CaseQuery
+                            ) -> HTTPResponse:
         rows = await asyncio.to_thread(list_conversations, filters.partner, filters.date_from,
                                        filters.date_to)
         return render(request, "review_conversations.html", rows=rows,
