@@ -80,8 +80,7 @@ def requires(*roles: str, refusal: Callable[[Request], HTTPResponse] | None = No
         @functools.wraps(handler)
         async def guarded(request: Request, *args: P.args, **kwargs: P.kwargs) -> HTTPResponse:
             signed_in: SignedIn | None = request.ctx.signed_in
-            allowed = signed_in is not None and (not roles or signed_in.principal.role in roles)
-            if signed_in is None or not allowed:
+            if signed_in is None or (roles and signed_in.principal.role not in roles):
                 if refusal is not None:
                     return refusal(request)
                 return redirect(SIGNIN_PATH) if signed_in is None else forbidden(request)
