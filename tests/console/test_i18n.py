@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal
 from jinja2 import Environment, nodes
 
+from bot.console.api.query import PRIORITIES
 from bot.console.i18n import formats
 from bot.console.i18n.catalog import (
     LANGUAGES,
@@ -42,7 +43,6 @@ from bot.console.i18n.labels import (
 )
 from bot.console.i18n.language import accepted_language, local_path
 from bot.console.partner.widget_texts import WIDGET_TEXTS
-from bot.console.review.queries import PRIORITIES
 from bot.intake.questions import CHOICES, FORM_SLOTS
 from bot.rules.answers import RISK_FACTORS
 from bot.rules.engine import Capacity, Eligibility, Pathway, Priority

@@ -1,5 +1,7 @@
-"""Schemathesis against the served OpenAPI document: generated requests (valid and not)
-for every operation, checked for server errors and conformance to the document."""
+"""Schemathesis keeps the case API and its OpenAPI document honest: requests generated
+from the served document (the filters' part of it generated from the query model, valid
+values and not) go to the real console with a partner's token, and every answer must be
+no server error and as the document describes it (status, content type, body)."""
 
 from __future__ import annotations
 
@@ -20,25 +22,24 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=str)
-def test_generated_requests_find_no_server_error(
+def test_case_api_answers_generated_requests_as_documented(
     console: Console, mode: schemathesis.GenerationMode
 ) -> None:
     schema = schemathesis.openapi.from_url(f"{console.base}/api/openapi.json")
-    # Invalid requests must be refused (4xx), not conform: only server errors count there.
-    checks = CHECKS if mode is schemathesis.GenerationMode.POSITIVE else [not_a_server_error]
-    for operation in schema.get_all_operations():
-        strategy = operation.ok().as_strategy(generation_mode=mode)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} == {"/api/cases", "/api/cases/{reference}"}
+    for operation in operations:
 
-        @given(case=strategy)
-        @settings(max_examples=60, deadline=None, database=None,
+        # Few examples, the same ones every run (derandomize): fast and reproducible.
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=30, derandomize=True, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case: schemathesis.Case) -> None:
-            for role in ("supervisor", "unhcr"):
-                case.call_and_validate(
-                    base_url=console.base,
-                    headers={"Authorization": f"Bearer {console.tokens[role]}",
-                             "X-Forwarded-For": random_client()},
-                    checks=checks,
-                )
+            case.call_and_validate(
+                base_url=console.base,
+                headers={"Authorization": f"Bearer {console.tokens['unhcr']}",
+                         "X-Forwarded-For": random_client()},
+                checks=CHECKS,
+            )
 
         run()

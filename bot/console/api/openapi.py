@@ -1,11 +1,12 @@
-"""The OpenAPI 3 document of the case API, served at /api/openapi.json (hand-written: the
-API is small and its shape is a contract, so it should not drift with the code)."""
+"""The OpenAPI 3 document of the case API, served at /api/openapi.json. The list's query
+parameters are generated from the filter model (bot.console.api.query), so the document
+cannot drift from what the API accepts; the responses, a contract, are written out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.console.api.query import MAX_LIMIT
+from bot.console.api.query import API, CaseQuery
 from bot.store.models import CASE_STATUSES, ELIGIBILITIES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -49,9 +50,19 @@ _SUMMARY_PROPERTIES = {
 }
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema,
-            "description": description}
+def query_parameters() -> list[dict[str, Any]]:
+    """The case API's filters as the model's schema describes them; a yes/no filter is the
+    word the API takes for each (true, false)."""
+    properties = CaseQuery.schema()["properties"]
+    parameters = []
+    for name, field in API.params.items():
+        schema = {k: v for k, v in properties[field].items()
+                  if k not in ("title", "description", "default")}
+        if schema.get("type") == "boolean":
+            schema = {"type": "string", "enum": list(API.yes_no)}
+        parameters.append({"name": name, "in": "query", "required": False, "schema": schema,
+                           "description": properties[field]["description"]})
+    return parameters
 
 
 def openapi_document() -> dict[str, Any]:
@@ -87,22 +98,7 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Cases matching every given filter, oldest first, without "
                                "answers (a bare JSON list)",
                     "operationId": "listCases",
-                    "parameters": [
-                        _query("status", {"type": "string", "enum": list(CASE_STATUSES)},
-                               "Case status"),
-                        _query("eligibility", {"type": "string", "enum": list(ELIGIBILITIES)},
-                               "Decision outcome"),
-                        _query("urgent", {"type": "string", "enum": ["true", "false"]},
-                               "Immediate threat (U1)"),
-                        _query("partner", {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,63}$"},
-                               "Referring organization id"),
-                        _query("year", {"type": "string", "pattern": r"^\d{4}$"},
-                               "Year of submission"),
-                        _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-                               "At most this many cases (default: all)"),
-                        _query("offset", {"type": "integer", "minimum": 0},
-                               "Skip this many cases"),
-                    ],
+                    "parameters": query_parameters(),
                     "responses": {
                         "200": {"description": "The matching cases", "content": {
                             "application/json": {"schema": {

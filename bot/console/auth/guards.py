@@ -4,6 +4,9 @@ session, the right role, and on every POST the session's CSRF token."""
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Concatenate, ParamSpec
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -61,15 +64,37 @@ def _csrf_refused(request: Request) -> HTTPResponse:
                   message=FORM_EXPIRED)
 
 
-def require(request: Request, *roles: str) -> Principal | HTTPResponse:
-    """The signed-in user if their role is one of `roles`; else the sign-in page (not
-    signed in) or a 403 page (signed in, wrong role)."""
-    signed_in: SignedIn | None = request.ctx.signed_in
-    if signed_in is None:
-        return redirect(SIGNIN_PATH)
-    if roles and signed_in.principal.role not in roles:
-        return forbidden(request)
-    return signed_in.principal
+P = ParamSpec("P")
+Page = Callable[Concatenate[Request, Principal, P], Awaitable[HTTPResponse]]
+Route = Callable[Concatenate[Request, P], Awaitable[HTTPResponse]]
+
+
+def requires(*roles: str, refusal: Callable[[Request], HTTPResponse] | None = None
+             ) -> Callable[[Page[P]], Route[P]]:
+    """A page for signed-in users whose role is one of `roles` (any role if none): the
+    handler gets the principal after the request (also on request.ctx.principal). Anyone
+    else gets the sign-in page (not signed in) or a 403 page (wrong role), or `refusal`'s
+    answer for both if it is given (a JSON route's)."""
+
+    def decorate(handler: Page[P]) -> Route[P]:
+        @functools.wraps(handler)
+        async def guarded(request: Request, *args: P.args, **kwargs: P.kwargs) -> HTTPResponse:
+            signed_in: SignedIn | None = request.ctx.signed_in
+            if signed_in is None or (roles and signed_in.principal.role not in roles):
+                if refusal is not None:
+                    return refusal(request)
+                return redirect(SIGNIN_PATH) if signed_in is None else forbidden(request)
+            request.ctx.principal = signed_in.principal
+            return await handler(request, signed_in.principal, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def supervisor_page(handler: Page[P]) -> Route[P]:
+    """`requires` supervisors and admins."""
+    return requires(*SUPERVISOR_ROLES)(handler)
 
 
 def forbidden(request: Request) -> HTTPResponse:

@@ -9,11 +9,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from bot.console.api.query import CaseQuery
 from bot.console.dashboard.charts import Chart
 from bot.console.i18n.catalog import N_, translator
 from bot.console.i18n.formats import month_abbreviation
 from bot.console.i18n.labels import code_label
-from bot.console.review.queries import ReviewFilters, find_cases
+from bot.console.review.queries import find_cases
 from bot.rules import ottawa_date
 from bot.store import YearCapacity, capacity_by_year
 
@@ -41,7 +42,7 @@ def build_dashboard(today: date | None = None) -> Dashboard:
     today = today or ottawa_date(datetime.now(UTC))
     years = capacity_by_year(today=today)
     this_year = next(y for y in years if y.year == today.year)
-    rows = find_cases(ReviewFilters(date_from=date(today.year, 1, 1),
+    rows = find_cases(CaseQuery(date_from=date(today.year, 1, 1),
                                     date_to=date(today.year, 12, 31)), limit=100_000)
     outcome = Counter(r.eligibility for r in rows)
     urgency = Counter("urgent" if r.urgent else "not_urgent" for r in rows)

@@ -16,9 +16,10 @@ from bot.access.web import json_error, json_response
 from bot.access.widget_tokens import current_sender, issue_token, new_sender, owns_sender
 from bot.config import console_settings
 from bot.console.api.cases import REFERENCE
-from bot.console.auth.guards import SUPERVISOR_ROLES, not_found, require
+from bot.console.api.query import CaseQuery
+from bot.console.auth.guards import SUPERVISOR_ROLES, not_found, requires
 from bot.console.i18n.language import request_language
-from bot.console.review.queries import ReviewFilters, find_cases
+from bot.console.review.queries import find_cases
 from bot.console.review.transcripts import chat_messages, sender_events
 from bot.console.web.audit import audit_case
 from bot.console.web.rendering import redirect, render
@@ -26,6 +27,10 @@ from bot.intake.questions import FORM_SLOTS
 from bot.store import get_case
 
 PARTNER = ("partner",)
+
+
+def _no_chat(request: Request) -> HTTPResponse:
+    return json_error(403, "forbidden", "Sign in as partner staff to chat.")
 
 
 def _case_for(principal: Principal, reference: str) -> Any:
@@ -40,7 +45,7 @@ def _case_for(principal: Principal, reference: str) -> Any:
 
 
 def _own_cases(principal: Principal) -> list[Any]:
-    rows = find_cases(ReviewFilters(), partner=principal.org_id)
+    rows = find_cases(CaseQuery(), partner=principal.org_id)
     for row in rows:
         audit_case(row.reference, principal.actor, "listed")
     return rows
@@ -50,10 +55,8 @@ def partner_blueprint() -> Blueprint:
     pages = Blueprint("hrd_console_partner")
 
     @pages.get("/chat")
-    async def chat(request: Request) -> HTTPResponse:
-        principal = require(request, *PARTNER)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @requires(*PARTNER)
+    async def chat(request: Request, principal: Principal) -> HTTPResponse:
         sender = await asyncio.to_thread(current_sender, principal.user_id)
         # History comes from the encrypted tracker store, rendered (escaped) on the server.
         history = chat_messages(await asyncio.to_thread(sender_events, sender))
@@ -61,20 +64,16 @@ def partner_blueprint() -> Blueprint:
                       rasa_url=console_settings().rasa_public_url)
 
     @pages.post("/chat/new")
-    async def new_chat(request: Request) -> HTTPResponse:
-        principal = require(request, *PARTNER)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @requires(*PARTNER)
+    async def new_chat(request: Request, principal: Principal) -> HTTPResponse:
         await asyncio.to_thread(new_sender, principal.user_id)
         return redirect("/chat")
 
     @pages.post("/chat/token")
-    async def chat_token(request: Request) -> HTTPResponse:
+    @requires(*PARTNER, refusal=_no_chat)
+    async def chat_token(request: Request, principal: Principal) -> HTTPResponse:
         """A fresh widget token for the page's conversation (the socket asks on every
         (re)connection; CSRF header checked by the middleware)."""
-        principal = require(request, *PARTNER)
-        if isinstance(principal, HTTPResponse):
-            return json_error(403, "forbidden", "Sign in as partner staff to chat.")
         sender = (request.form or {}).get("sender") or ""
         if not await asyncio.to_thread(owns_sender, principal.user_id, sender):
             return json_error(403, "forbidden", "This conversation is not yours.")
@@ -84,20 +83,16 @@ def partner_blueprint() -> Blueprint:
         return json_response({"token": token, "sender": sender, "expires_in": lifetime})
 
     @pages.get("/cases")
-    async def cases(request: Request) -> HTTPResponse:
-        principal = require(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @requires()
+    async def cases(request: Request, principal: Principal) -> HTTPResponse:
         if principal.role in SUPERVISOR_ROLES:
             return redirect("/review/cases")
         rows = await asyncio.to_thread(_own_cases, principal)
         return render(request, "partner_cases.html", rows=rows)
 
     @pages.get("/cases/<reference:str>")
-    async def case(request: Request, reference: str) -> HTTPResponse:
-        principal = require(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @requires()
+    async def case(request: Request, principal: Principal, reference: str) -> HTTPResponse:
         if principal.role in SUPERVISOR_ROLES:
             return redirect(f"/review/cases/{reference}" if REFERENCE.fullmatch(reference)
                             else "/review/cases")

@@ -1,10 +1,12 @@
 """Supervisors and admins: cases and conversations with filters, the case page with its
-transcript and review actions, exports, the audit trail and the dashboard. Every view and
-every change is audited before the response leaves."""
+transcript and review actions, exports and the audit trail. Every view and every change is
+audited before the response leaves."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,20 +16,11 @@ from sanic.response import HTTPResponse
 
 from bot.access.auth import Principal
 from bot.console.api.cases import REFERENCE
-from bot.console.auth.guards import SUPERVISOR_ROLES, not_found, require
-from bot.console.dashboard.charts import bar_chart_svg
-from bot.console.dashboard.summary import build_dashboard, localized_chart
+from bot.console.api.query import PRIORITIES, REVIEW, CaseQuery, InvalidFilter
+from bot.console.auth.guards import not_found, supervisor_page
 from bot.console.i18n.catalog import N_
-from bot.console.i18n.language import request_language
 from bot.console.review.csv_export import cases_csv
-from bot.console.review.queries import (
-    PRIORITIES,
-    InvalidFilter,
-    ReviewFilters,
-    find_cases,
-    parse_review_filters,
-    partners,
-)
+from bot.console.review.queries import find_cases, partners
 from bot.console.review.reviews import InvalidInput, add_note, add_tag, mark_reviewed, review_state
 from bot.console.review.story_export import story_yaml
 from bot.console.review.transcripts import (
@@ -54,12 +47,39 @@ from bot.store import (
 from bot.store.models import CASE_STATUSES, ELIGIBILITIES
 
 
-def _args(request: Request) -> dict[str, str]:
-    return {k: v[0] for k, v in request.get_args(keep_blank_values=True).items() if v}
-
-
 def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in (request.form or {}).items() if v}
+
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def _query_string(request: Request) -> Mapping[str, Sequence[str]]:
+    return request.get_args(keep_blank_values=True)
+
+
+def _form_fields(request: Request) -> Mapping[str, Sequence[str]]:
+    return request.form or {}
+
+
+def filtered(source: Callable[[Request], Mapping[str, Sequence[str]]] = _query_string
+             ) -> Callable[[Handler], Handler]:
+    """A supervisor page that lists by the review filters (from `source`, the query string
+    unless said): the handler gets them after the principal; a bad one gets the 400 page."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def parsed(request: Request, principal: Principal, *args: Any, **kwargs: Any
+                         ) -> HTTPResponse:
+            try:
+                filters = REVIEW.parse(source(request))
+            except InvalidFilter as error:
+                return _bad_filter(request, error)
+            return await handler(request, principal, filters, *args, **kwargs)
+
+        return parsed
+
+    return decorate
 
 
 def _bad_filter(request: Request, error: InvalidFilter) -> HTTPResponse:
@@ -109,7 +129,7 @@ def _story(principal: Principal, conversation_id: int) -> tuple[str, str] | None
     return name, story_yaml(name, sender_events(sender))
 
 
-def _export(principal: Principal, filters: ReviewFilters, include_threat: bool) -> str:
+def _export(principal: Principal, filters: CaseQuery, include_threat: bool) -> str:
     rows = find_cases(filters)
     for row in rows:
         audit_case(row.reference, principal.actor, "exported",
@@ -122,34 +142,22 @@ def _export(principal: Principal, filters: ReviewFilters, include_threat: bool) 
 def review_blueprint() -> Blueprint:
     pages = Blueprint("hrd_console_review", url_prefix="/review")
 
-    def supervisor(request: Request) -> Principal | HTTPResponse:
-        return require(request, *SUPERVISOR_ROLES)
-
     @pages.get("/cases")
-    async def cases(request: Request) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
-        try:
-            filters = parse_review_filters(_args(request))
-        except InvalidFilter as error:
-            return _bad_filter(request, error)
+    @supervisor_page
+    @filtered()
+    async def cases(request: Request, principal: Principal, filters: CaseQuery
+                    ) -> HTTPResponse:
         rows = await asyncio.to_thread(find_cases, filters)
-        return render(request, "review_cases.html", rows=rows, filters=filters.as_form(),
+        return render(request, "review_cases.html", rows=rows, filters=REVIEW.form(filters),
                       partners=await asyncio.to_thread(partners), outcomes=ELIGIBILITIES,
                       priorities=PRIORITIES, statuses=CASE_STATUSES)
 
     @pages.post("/cases/export.csv")
-    async def export_csv(request: Request) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
-        form = _form(request)
-        try:
-            filters = parse_review_filters(form)
-        except InvalidFilter as error:
-            return _bad_filter(request, error)
-        include_threat = form.get("include_threat") == "yes"
+    @supervisor_page
+    @filtered(_form_fields)
+    async def export_csv(request: Request, principal: Principal, filters: CaseQuery
+                         ) -> HTTPResponse:
+        include_threat = _form(request).get("include_threat") == "yes"
         body = await asyncio.to_thread(_export, principal, filters, include_threat)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         return response.text(body, content_type="text/csv; charset=utf-8", headers={
@@ -157,10 +165,8 @@ def review_blueprint() -> Blueprint:
             "Content-Disposition": f'attachment; filename="hrd-cases-{stamp}.csv"'})
 
     @pages.get("/cases/<reference:str>")
-    async def case(request: Request, reference: str) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @supervisor_page
+    async def case(request: Request, principal: Principal, reference: str) -> HTTPResponse:
         if not REFERENCE.fullmatch(reference):
             return not_found(request)
         view = await asyncio.to_thread(_view_case, principal, reference)
@@ -169,10 +175,9 @@ def review_blueprint() -> Blueprint:
         return render(request, "review_case.html", error=request.args.get("error"), **view)
 
     @pages.post("/cases/<reference:str>/<action:str>")
-    async def act(request: Request, reference: str, action: str) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @supervisor_page
+    async def act(request: Request, principal: Principal, reference: str, action: str
+                  ) -> HTTPResponse:
         if not REFERENCE.fullmatch(reference):
             return not_found(request)
         form = _form(request)
@@ -206,34 +211,27 @@ def review_blueprint() -> Blueprint:
         return redirect(back)
 
     @pages.get("/conversations")
-    async def conversations(request: Request) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
-        try:
-            filters = parse_review_filters(_args(request))
-        except InvalidFilter as error:
-            return _bad_filter(request, error)
+    @supervisor_page
+    @filtered()
+    async def conversations(request: Request, principal: Principal, filters: CaseQuery
+                            ) -> HTTPResponse:
         rows = await asyncio.to_thread(list_conversations, filters.partner, filters.date_from,
                                        filters.date_to)
         return render(request, "review_conversations.html", rows=rows,
-                      filters=filters.as_form(), partners=await asyncio.to_thread(partners))
+                      filters=REVIEW.form(filters), partners=await asyncio.to_thread(partners))
 
     @pages.get("/conversations/<conversation_id:int>")
-    async def transcript(request: Request, conversation_id: int) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @supervisor_page
+    async def transcript(request: Request, principal: Principal, conversation_id: int
+                         ) -> HTTPResponse:
         view = await asyncio.to_thread(_transcript, principal, conversation_id)
         if view is None:
             return not_found(request)
         return render(request, "review_transcript.html", **view)
 
     @pages.post("/conversations/<conversation_id:int>/story.yml")
-    async def story(request: Request, conversation_id: int) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @supervisor_page
+    async def story(request: Request, principal: Principal, conversation_id: int) -> HTTPResponse:
         exported = await asyncio.to_thread(_story, principal, conversation_id)
         if exported is None:
             return not_found(request)
@@ -244,27 +242,12 @@ def review_blueprint() -> Blueprint:
                 f'attachment; filename="conversation-{conversation_id}-story.yml"'})
 
     @pages.get("/audit")
-    async def audit_page(request: Request) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
+    @supervisor_page
+    async def audit_page(request: Request, principal: Principal) -> HTTPResponse:
         reference = request.args.get("reference") or None
         if reference and not REFERENCE.fullmatch(reference):
             return _bad_filter(request, InvalidFilter(N_("reference must be HRD-YYYY-NNNNN")))
         entries = await asyncio.to_thread(audit_entries, reference)
         return render(request, "review_audit.html", entries=entries, reference=reference or "")
-
-    @pages.get("/dashboard")
-    async def dashboard(request: Request) -> HTTPResponse:
-        principal = supervisor(request)
-        if isinstance(principal, HTTPResponse):
-            return principal
-        board = await asyncio.to_thread(build_dashboard)
-        await asyncio.to_thread(audit, principal.actor, "dashboard_viewed")
-        language = request_language(request)
-        charts = [localized_chart(chart, language) for chart in board.charts]
-        charts = [(chart, bar_chart_svg(chart, f"chart{i}", language))
-                  for i, chart in enumerate(charts)]
-        return render(request, "dashboard.html", board=board, charts=charts)
 
     return pages

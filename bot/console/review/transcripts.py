@@ -10,10 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.access.models import SenderOwner, User
-from bot.store import crypto
-from bot.store.associated_data import tracker_label
-from bot.store.db import session_scope
 from bot.store.models import Case, TrackerEvent
+from bot.store.tracker_reader import TrackerEvents
+from bot.store.unit_of_work import Repository, unit_of_work
 
 MAX_CONVERSATIONS = 500
 
@@ -27,12 +26,8 @@ class ChatMessage:
 
 
 def sender_events(sender_id: str) -> list[dict[str, Any]]:
-    label = tracker_label(sender_id)
-    with session_scope() as session:
-        blobs = session.execute(
-            sa.select(TrackerEvent.data).where(TrackerEvent.sender_id == sender_id)
-            .order_by(TrackerEvent.id)).scalars().all()
-    return [crypto.decrypt_json(blob, label) for blob in blobs]
+    with unit_of_work() as uow:
+        return uow.repository(TrackerEvents).decrypted(sender_id)
 
 
 def _at(event: dict[str, Any]) -> datetime | None:
@@ -77,64 +72,69 @@ def _day(day: date) -> float:
     return datetime.combine(day, time.min, tzinfo=UTC).timestamp()
 
 
+class Conversations(Repository):
+    """Conversations with who had them: the tracker's senders joined to their owners
+    (bot.access) and their cases."""
+
+    def newest(self, partner: str | None, date_from: date | None, date_to: date | None
+               ) -> list[Conversation]:
+        grouped = (
+            sa.select(TrackerEvent.sender_id.label("sender_id"),
+                      sa.func.min(TrackerEvent.id).label("first_id"),
+                      sa.func.min(TrackerEvent.timestamp).label("started"),
+                      sa.func.max(TrackerEvent.timestamp).label("last"),
+                      sa.func.count().label("events"))
+            .group_by(TrackerEvent.sender_id).subquery()
+        )
+        case_of = (sa.select(Case.sender_id, sa.func.max(Case.reference).label("reference"),
+                             sa.func.max(Case.partner_org).label("case_org"))
+                   .group_by(Case.sender_id).subquery())
+        query = (
+            sa.select(grouped, SenderOwner.user_id, User.org_id, case_of.c.reference,
+                      case_of.c.case_org)
+            .outerjoin(SenderOwner, SenderOwner.sender_id == grouped.c.sender_id)
+            .outerjoin(User, User.id == SenderOwner.user_id)
+            .outerjoin(case_of, case_of.c.sender_id == grouped.c.sender_id)
+            .order_by(grouped.c.last.desc()).limit(MAX_CONVERSATIONS)
+        )
+        if partner:
+            query = query.where(sa.func.coalesce(User.org_id, case_of.c.case_org) == partner)
+        if date_from:
+            query = query.where(grouped.c.last >= _day(date_from))
+        if date_to:
+            query = query.where(grouped.c.started < _day(date_to + timedelta(days=1)))
+        return [Conversation(
+            id=row.first_id, sender_id=row.sender_id,
+            started_at=datetime.fromtimestamp(row.started, UTC) if row.started else None,
+            last_at=datetime.fromtimestamp(row.last, UTC) if row.last else None,
+            events=row.events, partner_org=row.org_id or row.case_org, user_id=row.user_id,
+            reference=row.reference) for row in self.session.execute(query)]
+
+    def references(self, sender_id: str) -> list[str]:
+        return list(self.session.execute(
+            sa.select(Case.reference).where(Case.sender_id == sender_id).order_by(Case.id)
+        ).scalars())
+
+
 def list_conversations(partner: str | None = None, date_from: date | None = None,
                        date_to: date | None = None) -> list[Conversation]:
     """Newest first; a conversation's organization is its owner's (widget and partner
     channel) or its case's."""
-    grouped = (
-        sa.select(TrackerEvent.sender_id.label("sender_id"),
-                  sa.func.min(TrackerEvent.id).label("first_id"),
-                  sa.func.min(TrackerEvent.timestamp).label("started"),
-                  sa.func.max(TrackerEvent.timestamp).label("last"),
-                  sa.func.count().label("events"))
-        .group_by(TrackerEvent.sender_id).subquery()
-    )
-    case_of = (sa.select(Case.sender_id, sa.func.max(Case.reference).label("reference"),
-                         sa.func.max(Case.partner_org).label("case_org"))
-               .group_by(Case.sender_id).subquery())
-    query = (
-        sa.select(grouped, SenderOwner.user_id, User.org_id, case_of.c.reference,
-                  case_of.c.case_org)
-        .outerjoin(SenderOwner, SenderOwner.sender_id == grouped.c.sender_id)
-        .outerjoin(User, User.id == SenderOwner.user_id)
-        .outerjoin(case_of, case_of.c.sender_id == grouped.c.sender_id)
-        .order_by(grouped.c.last.desc()).limit(MAX_CONVERSATIONS)
-    )
-    if partner:
-        query = query.where(sa.func.coalesce(User.org_id, case_of.c.case_org) == partner)
-    if date_from:
-        query = query.where(grouped.c.last >= _day(date_from))
-    if date_to:
-        query = query.where(grouped.c.started < _day(date_to + timedelta(days=1)))
-    with session_scope() as session:
-        rows = session.execute(query).all()
-    return [Conversation(
-        id=row.first_id, sender_id=row.sender_id,
-        started_at=datetime.fromtimestamp(row.started, UTC) if row.started else None,
-        last_at=datetime.fromtimestamp(row.last, UTC) if row.last else None,
-        events=row.events, partner_org=row.org_id or row.case_org, user_id=row.user_id,
-        reference=row.reference) for row in rows]
+    with unit_of_work() as uow:
+        return uow.repository(Conversations).newest(partner, date_from, date_to)
 
 
 def conversation_sender(conversation_id: int) -> str | None:
     """The sender id of a conversation key, if it is the first event of its sender."""
-    with session_scope() as session:
-        sender = session.execute(sa.select(TrackerEvent.sender_id)
-                                 .where(TrackerEvent.id == conversation_id)).scalar_one_or_none()
-        if sender is None:
-            return None
-        first = session.execute(sa.select(sa.func.min(TrackerEvent.id))
-                                .where(TrackerEvent.sender_id == sender)).scalar_one()
-    return sender if first == conversation_id else None
+    with unit_of_work() as uow:
+        return uow.repository(TrackerEvents).sender_of_first(conversation_id)
 
 
 def conversation_of_sender(sender_id: str) -> int | None:
-    with session_scope() as session:
-        return session.execute(sa.select(sa.func.min(TrackerEvent.id))
-                               .where(TrackerEvent.sender_id == sender_id)).scalar_one()
+    with unit_of_work() as uow:
+        return uow.repository(TrackerEvents).first_id(sender_id)
 
 
 def references_of_sender(sender_id: str) -> list[str]:
-    with session_scope() as session:
-        return list(session.execute(sa.select(Case.reference).where(Case.sender_id == sender_id)
-                                    .order_by(Case.id)).scalars())
+    with unit_of_work() as uow:
+        return uow.repository(Conversations).references(sender_id)

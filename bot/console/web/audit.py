@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from bot.console.web.models import ConsoleAudit
 from bot.store import record_event
-from bot.store.db import session_scope
 from bot.store.models import Case, CaseEvent
+from bot.store.unit_of_work import Repository, unit_of_work
 
 VIA = {"via": "console"}
 
@@ -26,9 +26,8 @@ def audit_case(reference: str, actor: str, action: str,
 
 def audit(actor: str, action: str, target: str | None = None,
           detail: Mapping[str, Any] | None = None) -> None:
-    with session_scope() as session:
-        session.add(ConsoleAudit(actor=actor, action=action, target=target,
-                                 detail={**VIA, **(detail or {})}))
+    with unit_of_work() as uow:
+        uow.repository(AuditTrail).add(actor, action, target, {**VIA, **(detail or {})})
 
 
 def conversation_key(sender_id: str) -> str:
@@ -45,9 +44,13 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
-def audit_entries(reference: str | None = None, limit: int = 500) -> list[AuditEntry]:
-    """Both trails, newest first (a reference narrows it to that case)."""
-    with session_scope() as session:
+class AuditTrail(Repository):
+    """The console_audit table, and the cases' trails (case_events) read beside it."""
+
+    def add(self, actor: str, action: str, target: str | None, detail: dict[str, Any]) -> None:
+        self.session.add(ConsoleAudit(actor=actor, action=action, target=target, detail=detail))
+
+    def entries(self, reference: str | None, limit: int) -> list[AuditEntry]:
         case_query = (sa.select(CaseEvent, Case.reference)
                       .join(Case, Case.id == CaseEvent.case_id)
                       .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(limit))
@@ -57,8 +60,15 @@ def audit_entries(reference: str | None = None, limit: int = 500) -> list[AuditE
             case_query = case_query.where(Case.reference == reference)
             console_query = console_query.where(ConsoleAudit.target == reference)
         entries = [AuditEntry(e.at, e.actor, e.action, ref, dict(e.detail or {}))
-                   for e, ref in session.execute(case_query)]
+                   for e, ref in self.session.execute(case_query)]
         entries += [AuditEntry(e.at, e.actor, e.action, e.target or "", dict(e.detail or {}))
-                    for e in session.execute(console_query).scalars()]
+                    for e in self.session.execute(console_query).scalars()]
+        return entries
+
+
+def audit_entries(reference: str | None = None, limit: int = 500) -> list[AuditEntry]:
+    """Both trails, newest first (a reference narrows it to that case)."""
+    with unit_of_work() as uow:
+        entries = uow.repository(AuditTrail).entries(reference, limit)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
