@@ -4,9 +4,9 @@ caseworker submits again: a background thread of the action server, started at i
 from __future__ import annotations
 
 import logging
-import os
 import threading
 
+from bot.config import current
 from bot.store.outbox import drain_outbox, queued_count
 
 logger = logging.getLogger(__name__)
@@ -31,5 +31,5 @@ def start(interval: float | None = None) -> None:
     if _started.is_set():
         return
     _started.set()
-    seconds = interval or float(os.environ.get("HRD_OUTBOX_DRAIN_SECONDS", "15"))
+    seconds = interval or current().outbox_drain_seconds
     threading.Thread(target=_drain_forever, args=(seconds,), daemon=True, name="outbox").start()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import secrets
 import time
 import weakref
@@ -33,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.access.models import AuthAttempt
-from bot.config import settings
+from bot.config import current, settings
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ _GIVE_BACK = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr
 
 def _env_int(name: str, default: int) -> int:
     try:
-        return max(1, int(os.environ.get(name, default)))
+        return max(1, int(current().value(name) or default))
     except ValueError:
         return default
 

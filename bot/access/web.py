@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any
 
 from sanic import response
@@ -15,6 +14,7 @@ from sanic.response import HTTPResponse
 
 from bot.access.auth import Principal, authenticate, bearer_token
 from bot.access.ratelimit import FailedAuthLimiter
+from bot.config import current
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +50,7 @@ def json_error(status: int, error: str, message: str,
 
 def trusted_proxies() -> int:
     """How many reverse proxies in front append to X-Forwarded-For (HRD_TRUSTED_PROXIES)."""
-    try:
-        return max(0, int(os.environ.get("HRD_TRUSTED_PROXIES", "0")))
-    except ValueError:
-        return 0
+    return current().trusted_proxies
 
 
 def _forwarded(request: Request, header: str) -> list[str]:

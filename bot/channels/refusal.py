@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import secrets
 import threading
 import time
 from typing import Any
+
+from bot.config import current
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ _file_text: list[str | None] = []
 def _domain_file_text() -> str | None:
     if not _file_text:  # read once per process
         text = None
-        path = os.environ.get("HRD_DOMAIN_PATH", "domain.yml")
+        path = current().domain_path  # HRD_DOMAIN_PATH
         try:
             from rasa.shared.core.domain import Domain
 

@@ -1,19 +1,21 @@
-"""Messaging channel settings from the environment. Rasa 3.6 expands ${VARS} in
-credentials.yml but fails on an unset one, so the channels read their variables themselves:
-none set, the channel is off (no route, 404); some but not all required ones set, the server
-refuses to start rather than run a channel that cannot verify its webhooks."""
+"""Messaging channel settings, from the process's settings object (bot.config). Rasa 3.6
+expands ${VARS} in credentials.yml but fails on an unset one, so the channels take their
+variables from there themselves: none set, the channel is off (no route, 404); some but not
+all required ones set, the server refuses to start rather than run a channel that cannot
+verify its webhooks."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 from rasa.shared.exceptions import RasaException
 
+from bot.config import current
+
 
 def env(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value or None
+    """The variable's value (stripped), None when unset or empty."""
+    return current().value(name)
 
 
 def channel_env(channel: str, required: Sequence[str], optional: Sequence[str] = (),

@@ -8,6 +8,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.config import with_settings
 from bot.store.crypto import KeyringError, check_key_config
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@with_settings
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

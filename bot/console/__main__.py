@@ -4,13 +4,13 @@ reverse proxy with TLS is what faces the network) and HRD_CONSOLE_PORT (default 
 from __future__ import annotations
 
 import logging
-import os
 
-from bot.config import settings
+from bot.config import current, with_settings
 from bot.console.app import create_app
 from bot.store.crypto import KeyringError, require_keys_at_start
 
 
+@with_settings
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
@@ -20,7 +20,7 @@ def main() -> None:
     app = create_app()
     # No access log: URLs carry references and filters, and the audit trail already
     # records who read which case.
-    app.run(host=os.environ.get("HRD_CONSOLE_HOST", "127.0.0.1"), port=settings().console_port,
+    app.run(host=current().console_host, port=current().console_port,
             access_log=False, motd=False, auto_reload=False, workers=1)
 
 

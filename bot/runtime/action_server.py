@@ -22,6 +22,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.config import installed
 from bot.runtime.preflight import runtime_or_exit
 from bot.runtime.secret_settings import ACTION_SECRET_HEADER
 
@@ -65,13 +66,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     args = parser.parse_args(argv)
-    settings = runtime_or_exit()
+    runtime = runtime_or_exit()
     sdk_utils.configure_colored_logging(None)
     sdk_utils.update_sanic_log_level()
-    app = secure_app(settings.action_secret)
-    logger.info("Action server on http://%s:%s", settings.host, args.port)
-    app.run(settings.host, args.port, workers=sdk_utils.number_of_sanic_workers(),
-            access_log=False, motd=False)
+    with installed(runtime.settings):  # before the actions package is imported
+        app = secure_app(runtime.action_secret)
+        logger.info("Action server on http://%s:%s", runtime.host, args.port)
+        app.run(runtime.host, args.port, workers=sdk_utils.number_of_sanic_workers(),
+                access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -4,27 +4,27 @@ Each server checks them again itself (bot.runtime.rasa_server, bot.runtime.actio
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.config import SettingsError, bind_host, environment
+from bot.config import Settings, SettingsError, refuse_to_start
 from bot.runtime.secret_settings import action_secret, rasa_api_token
 
 
 @dataclass(frozen=True)
 class Runtime:
+    settings: Settings  # built once here; the server installs it (bot.config.installed)
     environment: str
     host: str
-    api_token: str | None
-    action_secret: str
+    api_token: str | None = field(repr=False)
+    action_secret: str = field(repr=False)
 
 
-def runtime() -> Runtime:
-    """The checked settings; SettingsError says what to fix."""
-    host = bind_host()
-    if not host:
-        raise SettingsError("HRD_BIND_HOST must be an address to listen on")
-    return Runtime(environment(), host, rasa_api_token(), action_secret())
+def runtime(settings: Settings | None = None) -> Runtime:
+    """The checked settings (read from the environment unless given); SettingsError says
+    what to fix."""
+    conf = settings or Settings.from_environment()
+    return Runtime(conf, conf.environment, conf.bind_host, rasa_api_token(conf),
+                   action_secret(conf))
 
 
 def runtime_or_exit() -> Runtime:
@@ -32,8 +32,7 @@ def runtime_or_exit() -> Runtime:
     try:
         return runtime()
     except SettingsError as error:
-        print(f"hrd: refusing to start: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        refuse_to_start(error)
 
 
 def main() -> None:

@@ -17,7 +17,8 @@ import argparse
 import os
 import sys
 
-from bot.runtime.preflight import runtime_or_exit
+from bot.config import installed
+from bot.runtime.preflight import Runtime, runtime_or_exit
 from bot.runtime.secret_settings import ACTION_SECRET_HEADER
 
 DEFAULT_PORT = 5005
@@ -43,8 +44,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--endpoints", default="endpoints.yml")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     args = parser.parse_args(argv)
-    settings = runtime_or_exit()
+    runtime = runtime_or_exit()
+    with installed(runtime.settings):  # what every module of this process reads
+        _serve(args, runtime)
 
+
+def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
     _configure_logging()
     import rasa.core.run
     from rasa.core.utils import AvailableEndpoints
@@ -57,20 +62,19 @@ def main(argv: list[str] | None = None) -> None:
         print(f"hrd: refusing to start: {args.endpoints} has no action_endpoint",
               file=sys.stderr)
         raise SystemExit(2)
-    endpoints.action.headers[ACTION_SECRET_HEADER] = settings.action_secret
-    if settings.api_token:
+    endpoints.action.headers[ACTION_SECRET_HEADER] = runtime.action_secret
+    if runtime.api_token:
         api_auth.install()
     action_results.install()
     rasa.core.run.serve_application(
         model_path=args.model,
         credentials=args.credentials,
-        interface=settings.host,
+        interface=runtime.host,
         port=args.port,
-        auth_token=settings.api_token,
-        enable_api=settings.api_token is not None,
+        auth_token=runtime.api_token,
+        enable_api=runtime.api_token is not None,
         endpoints=endpoints,
     )
-
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from bot.config import Settings, current
+
 
 def write_private_file(path: Path, data: bytes, *, replace: bool) -> bool:
     """Write `data` to `path` with mode 0600, atomically and durably: a crash leaves the
@@ -49,11 +51,13 @@ class SharedSecretError(RuntimeError):
     """A shared secret that is too short or whose file others can read."""
 
 
-def shared_secret(variable: str, path: Path, min_chars: int = 32) -> str:
-    """A secret two processes share: the environment variable `variable` if set, else the
-    file `path`, created with a random value and mode 0600 on first use (when two processes
-    start together the first file wins, so both read the same value)."""
-    configured = os.environ.get(variable)
+def shared_secret(variable: str, path: Path, min_chars: int = 32, *,
+                  settings: Settings | None = None) -> str:
+    """A secret two processes share: the environment variable `variable` if set (as the
+    settings object read it), else the file `path`, created with a random value and mode
+    0600 on first use (when two processes start together the first file wins, so both read
+    the same value). `settings`: the settings to read (default: the process's)."""
+    configured = (settings or current()).value(variable)
     if configured:
         if len(configured) < min_chars:
             raise SharedSecretError(f"{variable} must be at least {min_chars} characters")

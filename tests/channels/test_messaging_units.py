@@ -148,16 +148,17 @@ def test_account_ids_are_validated() -> None:
 
 
 def test_channel_settings_off_complete_or_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HRD_X_TOKEN", "HRD_X_SECRET", "HRD_X_API_BASE"):
+    # Names the settings object knows (bot.config); the channel's label is the test's own.
+    token, secret, base = "HRD_SLACK_TOKEN", "HRD_SLACK_SIGNING_SECRET", "HRD_SLACK_API_BASE"
+    for name in (token, secret, base):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HRD_X_API_BASE", "http://127.0.0.1:1")  # alone, it turns nothing on
-    assert channel_env("X", ["HRD_X_TOKEN", "HRD_X_SECRET"], ["HRD_X_API_BASE"]) is None
-    monkeypatch.setenv("HRD_X_TOKEN", "t")
-    with pytest.raises(RasaException, match="HRD_X_SECRET"):
-        channel_env("X", ["HRD_X_TOKEN", "HRD_X_SECRET"])
-    monkeypatch.setenv("HRD_X_SECRET", "s")
-    assert channel_env("X", ["HRD_X_TOKEN", "HRD_X_SECRET"]) == {
-        "HRD_X_TOKEN": "t", "HRD_X_SECRET": "s"}
+    monkeypatch.setenv(base, "http://127.0.0.1:1")  # alone, it turns nothing on
+    assert channel_env("X", [token, secret], [base]) is None
+    monkeypatch.setenv(token, "t")
+    with pytest.raises(RasaException, match=secret):
+        channel_env("X", [token, secret])
+    monkeypatch.setenv(secret, "s")
+    assert channel_env("X", [token, secret]) == {token: "t", secret: "s"}
 
 
 def test_unset_channels_are_off(monkeypatch: pytest.MonkeyPatch) -> None:
