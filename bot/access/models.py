@@ -38,8 +38,8 @@ class User(Base):
     org_id = sa.Column(sa.String(64), sa.ForeignKey("organizations.id"), nullable=True, index=True)
     created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
     revoked_at = sa.Column(UTCDateTime(), nullable=True)
-    # For the console sign-in (a later issue): an argon2 hash, and the TOTP secret
-    # encrypted with bot.store.crypto (hence bytes), never in clear.
+    # For the sign-in (bot.access.signin): an argon2 hash, and the TOTP secret encrypted
+    # with bot.store.crypto (hence bytes), never in clear.
     password_hash = sa.Column(sa.String(255), nullable=True)
     totp_secret = sa.Column(sa.LargeBinary, nullable=True)
     # "en" | "fr", or NULL: not chosen (migration 0005_user_language).

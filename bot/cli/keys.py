@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.access.key_rotation import ROTATION_STEPS as ACCESS_ROTATION_STEPS
 from bot.cli import CommandError
 from bot.store import crypto
 from bot.store.rotation import RotationError, rotate_keys
@@ -30,6 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def rotate_command(args: argparse.Namespace) -> int:
+    # Here, not at import: every `hrd` command loads this module, and access's passwords
+    # module hashes a dummy password when imported.
+    from bot.access.key_rotation import ROTATION_STEPS as ACCESS_ROTATION_STEPS
+
     if args.keyring_out is not None and args.keyring_out.exists():
         raise CommandError(f"{args.keyring_out} exists; choose a new file")
     try:
