@@ -1,6 +1,9 @@
-"""Access control: organizations, user accounts with roles, API tokens (stored as hashes
-only), the ownership of chat sender ids, and the failed-authentication rate limit shared by
-the partner channel (bot.channels.partner) and the case API (bot.console)."""
+"""Identity and access: organizations, user accounts with roles, API tokens (stored as
+hashes only), passwords and TOTP (passwords.py), browser sessions and sign-in
+(sessions.py, signin.py), widget tokens and their key (widget_tokens.py, socket_key.py),
+chat accounts linked to users (chat_accounts.py), the ownership of chat sender ids, and the
+failed-authentication rate limit (ratelimit.py). Channels, the console and the CLI use it;
+it uses only the store. Its tables (models.py) are reached only through repository.py."""
 
 from bot.access.accounts import (
     AccessError,

@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from bot.access.models import ELEVATED_ROLES, LANGUAGES, ROLES, ApiToken, User
-from bot.access.tokens import new_token, token_hash
-from bot.store.db import session_scope
-from bot.store.models import Organization, utcnow
+from bot.access.api_tokens import new_token, token_hash
+from bot.access.models import ELEVATED_ROLES, LANGUAGES, ROLES, User
+from bot.access.repository import ApiTokens, Organizations, Users
+from bot.store.models import utcnow
+from bot.store.unit_of_work import UnitOfWork, unit_of_work
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,11 @@ def add_org(org_id: str, display_name: str) -> OrgInfo:
     if not display_name or len(display_name) > MAX_DISPLAY_NAME or not display_name.isprintable():
         raise AccessError(f"display name must be 1-{MAX_DISPLAY_NAME} printable characters")
     try:
-        with session_scope() as session:
-            if session.get(Organization, org_id) is not None:
+        with unit_of_work() as uow:
+            orgs = uow.repository(Organizations)
+            if orgs.get(org_id) is not None:
                 raise Duplicate(f"organization {org_id!r} already exists")
-            org = Organization(id=org_id, display_name=display_name, created_at=utcnow())
-            session.add(org)
+            org = orgs.add(org_id, display_name)
     except IntegrityError as error:  # a concurrent add of the same id
         raise Duplicate(f"organization {org_id!r} already exists") from error
     logger.info("organization %s added", org_id)
@@ -130,9 +130,9 @@ def add_org(org_id: str, display_name: str) -> OrgInfo:
 
 
 def list_orgs() -> list[OrgInfo]:
-    with session_scope() as session:
-        rows = session.execute(sa.select(Organization).order_by(Organization.id)).scalars()
-        return [OrgInfo(o.id, o.display_name, o.created_at) for o in rows]
+    with unit_of_work() as uow:
+        return [OrgInfo(o.id, o.display_name, o.created_at)
+                for o in uow.repository(Organizations).all()]
 
 
 def _expiry(expires_in_days: int | None, role: str = "partner") -> datetime | None:
@@ -172,18 +172,15 @@ def create_user(
     expires_at = _expiry(expires_in_days)
     token = new_token() if role == "partner" else None
     try:
-        with session_scope() as session:
-            if org_id is not None and session.get(Organization, org_id) is None:
+        with unit_of_work() as uow:
+            if org_id is not None and uow.repository(Organizations).get(org_id) is None:
                 raise UnknownOrg(f"unknown organization {org_id!r} (see `hrd orgs list`)")
-            if session.execute(sa.select(User.id).where(User.email == email)).first():
+            users = uow.repository(Users)
+            if users.email_taken(email):
                 raise Duplicate("a user with this e-mail address already exists")
-            user = User(email=email, role=role, org_id=org_id, created_at=utcnow(),
-                        language=language)
-            session.add(user)
-            session.flush()
+            user = users.add(email, role, org_id, language)
             if token is not None:
-                session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
-                                     created_at=utcnow(), expires_at=expires_at))
+                uow.repository(ApiTokens).add(user.id, token_hash(token), expires_at)
     except IntegrityError as error:  # a concurrent add of the same e-mail address
         raise Duplicate("a user with this e-mail address already exists") from error
     logger.info("user %s added (%s)", user.id, role)
@@ -196,11 +193,10 @@ def issue_token(email: str, *, expires_in_days: int | None = None) -> IssuedToke
     reads (bot.access.auth)."""
     email = normalize_email(email)
     token = new_token()
-    with session_scope() as session:
-        user = _active_user(session, email)
+    with unit_of_work() as uow:
+        user = _active_user(uow, email)
         expires_at = _expiry(expires_in_days, user.role)
-        session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
-                             created_at=utcnow(), expires_at=expires_at))
+        uow.repository(ApiTokens).add(user.id, token_hash(token), expires_at)
         read_only = user.role in ELEVATED_ROLES
     logger.info("user %s: token issued", user.id)
     return IssuedToken(user.id, email, token, expires_at, read_only)
@@ -210,14 +206,10 @@ def revoke_user(email: str) -> int:
     """Disable the user and every token of theirs at once; returns the user id."""
     email = normalize_email(email)
     now = utcnow()
-    with session_scope() as session:
-        user = _active_user(session, email)
+    with unit_of_work() as uow:
+        user = _active_user(uow, email)
         user.revoked_at = now
-        session.execute(
-            sa.update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+        uow.repository(ApiTokens).revoke_all_of(user.id, now)
     logger.info("user %s revoked", user.id)
     return user.id
 
@@ -226,8 +218,8 @@ def set_language(email: str, language: str) -> int:
     """Store an active user's language ("en" or "fr"); returns the user id."""
     email = normalize_email(email)
     language = normalize_language(language)
-    with session_scope() as session:
-        user = _active_user(session, email)
+    with unit_of_work() as uow:
+        user = _active_user(uow, email)
         user.language = language
     logger.info("user %s: language set to %s", user.id, language)
     return user.id
@@ -236,23 +228,13 @@ def set_language(email: str, language: str) -> int:
 def set_language_by_id(user_id: int, language: str) -> None:
     """The console's language switch: the signed-in user's own choice."""
     language = normalize_language(language)
-    with session_scope() as session:
-        session.execute(sa.update(User).where(User.id == user_id).values(language=language))
+    with unit_of_work() as uow:
+        uow.repository(Users).set_language(user_id, language)
 
 
 def list_users() -> list[UserInfo]:
-    now = utcnow()
-    active = (
-        sa.select(sa.func.count(ApiToken.id))
-        .where(
-            ApiToken.user_id == User.id,
-            ApiToken.revoked_at.is_(None),
-            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
-        )
-        .scalar_subquery()
-    )
-    with session_scope() as session:
-        rows = session.execute(sa.select(User, active).order_by(User.id)).all()
+    with unit_of_work() as uow:
+        rows = uow.repository(Users).with_active_token_counts(utcnow())
         return [
             UserInfo(u.id, u.email, u.role, u.org_id, u.created_at, u.revoked_at, count,
                      u.language, u.totp_secret is not None)
@@ -260,8 +242,8 @@ def list_users() -> list[UserInfo]:
         ]
 
 
-def _active_user(session: sa.orm.Session, email: str) -> User:
-    user = session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+def _active_user(uow: UnitOfWork, email: str) -> User:
+    user = uow.repository(Users).by_email(email)
     if user is None:
         raise UnknownUser("no user with this e-mail address")
     if user.revoked_at is not None:

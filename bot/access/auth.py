@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from bot.access.models import ELEVATED_ROLES, ApiToken, User
-from bot.access.tokens import plausible, token_hash
-from bot.store.db import session_scope
+from bot.access.api_tokens import plausible, token_hash
+from bot.access.models import ELEVATED_ROLES
+from bot.access.repository import ApiTokens
 from bot.store.models import utcnow
+from bot.store.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -40,18 +39,8 @@ def authenticate(token: str | None) -> Principal | None:
     """The active user behind a valid, unrevoked, unexpired token; None otherwise."""
     if not token or not plausible(token):
         return None
-    now = utcnow()
-    with session_scope() as session:
-        found = session.execute(
-            sa.select(User, ApiToken.expires_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(
-                ApiToken.token_hash == token_hash(token),
-                ApiToken.revoked_at.is_(None),
-                sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
-                User.revoked_at.is_(None),
-            )
-        ).one_or_none()
+    with unit_of_work() as uow:
+        found = uow.repository(ApiTokens).holder(token_hash(token), utcnow())
         if found is None:
             return None
         row, expires_at = found

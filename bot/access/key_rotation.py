@@ -1,47 +1,28 @@
-"""What `hrd keys rotate` must re-encrypt besides cases and transcripts: case notes and
-TOTP secrets. bot.store.rotation should call reencrypt_console(new) in its loop, next to
-_reencrypt_cases and _reencrypt_tracker; until it does, a rotation that retires the old
-key leaves notes unreadable and supervisors unable to sign in (re-enrol with hrd users totp)."""
+"""Access's step of `hrd keys rotate`: TOTP secrets, encrypted per user (passwords.py),
+re-encrypted under the keyring's current key. bot.store.rotation re-encrypts the store's
+own data; the command (bot.cli.keys) passes ROTATION_STEPS in, so that a rotation that
+retires the old key does not leave every account unable to sign in."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from bot.access.models import User
 from bot.access.passwords import totp_label
+from bot.access.repository import Users
 from bot.store import crypto
-from bot.store.annotations import CaseNote
-from bot.store.associated_data import note_label
-from bot.store.db import session_scope
-from bot.store.models import Case
+from bot.store.rotation import ReencryptStep, reencrypted
+from bot.store.unit_of_work import unit_of_work
 
 
-def _reencrypt(keyring: crypto.Keyring, blob: bytes, label: str) -> bytes | None:
-    """The blob under the current key, or None when it already is."""
-    blob = bytes(blob)
-    if crypto.key_id_of(blob) == keyring.current_id:
-        return None
-    return keyring.encrypt(keyring.decrypt(blob, label), label)
-
-
-def reencrypt_console(keyring: crypto.Keyring) -> int:
+def reencrypt_totp_secrets(keyring: crypto.Keyring) -> int:
+    """How many secrets were under an old key (now under the current one)."""
     changed = 0
-    with session_scope() as session:
-        notes = session.execute(
-            sa.select(CaseNote.id, CaseNote.note_uid, CaseNote.body, Case.reference)
-            .join(Case, Case.id == CaseNote.case_id)).all()
-        for row in notes:
-            body = _reencrypt(keyring, row.body, note_label(row.reference, row.note_uid))
-            if body is not None:
-                session.execute(sa.update(CaseNote).where(CaseNote.id == row.id)
-                                .values(body=body))
-                changed += 1
-        users = session.execute(sa.select(User.id, User.totp_secret)
-                                .where(User.totp_secret.is_not(None))).all()
-        for row in users:
-            secret = _reencrypt(keyring, row.totp_secret, totp_label(row.id))
+    with unit_of_work() as uow:
+        users = uow.repository(Users)
+        for row in users.enrolled_totp_secrets():
+            secret = reencrypted(keyring, row.totp_secret, totp_label(row.id))
             if secret is not None:
-                session.execute(sa.update(User).where(User.id == row.id)
-                                .values(totp_secret=secret))
+                users.set_totp_secret(row.id, secret)
                 changed += 1
     return changed
+
+
+ROTATION_STEPS: tuple[ReencryptStep, ...] = (reencrypt_totp_secrets,)

@@ -1,4 +1,6 @@
-"""Access tables, on the case database's `Base` (created by migration 0002_access)."""
+"""Access tables, on the case database's `Base` (created by migrations 0002_access,
+0003_channel_accounts, 0007_auth_attempts and the console's); read and written only through
+bot.access.repository."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ ELEVATED_ROLES = ("supervisor", "admin")
 # chose: the console then follows the browser, a channel its locale, else DEFAULT_LANGUAGE.
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
+# The chat platforms an account can be linked on (phone: SMS and WhatsApp).
+PLATFORMS = ("telegram", "phone", "slack")
 
 
 class User(Base):
@@ -34,8 +38,8 @@ class User(Base):
     org_id = sa.Column(sa.String(64), sa.ForeignKey("organizations.id"), nullable=True, index=True)
     created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
     revoked_at = sa.Column(UTCDateTime(), nullable=True)
-    # For the console sign-in (a later issue): an argon2 hash, and the TOTP secret
-    # encrypted with bot.store.crypto (hence bytes), never in clear.
+    # For the sign-in (bot.access.signin): an argon2 hash, and the TOTP secret encrypted
+    # with bot.store.crypto (hence bytes), never in clear.
     password_hash = sa.Column(sa.String(255), nullable=True)
     totp_secret = sa.Column(sa.LargeBinary, nullable=True)
     # "en" | "fr", or NULL: not chosen (migration 0005_user_language).
@@ -98,3 +102,20 @@ class TotpLastStep(Base):
     user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), primary_key=True,
                         autoincrement=False)
     last_step = sa.Column(sa.BigInteger, nullable=False)
+
+
+class ChannelAccount(Base):
+    """A chat account (Telegram user id, E.164 phone number, Slack member id) that speaks
+    for a partner user; one user per account."""
+
+    __tablename__ = "channel_accounts"
+    __table_args__ = (
+        sa.CheckConstraint(f"platform IN {PLATFORMS!r}", name="platform"),
+        sa.UniqueConstraint("platform", "account_id", name="uq_channel_accounts_platform"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    platform = sa.Column(sa.String(16), nullable=False)
+    account_id = sa.Column(sa.String(64), nullable=False)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,18 +1,21 @@
-"""Passwords (argon2id) and TOTP secrets (encrypted at rest with bot.store.crypto)."""
+"""Sign-in secrets: passwords (argon2id) and TOTP secrets (encrypted at rest with
+bot.store.crypto), each code good once; setting a password and enrolling codes for an
+account (`hrd users password|totp`)."""
 
 from __future__ import annotations
 
 import time
 
 import pyotp
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.access.models import TotpLastStep, User
+from bot.access.accounts import AccessError, UnknownUser
+from bot.access.models import User
+from bot.access.repository import TotpSteps, Users
+from bot.access.sessions import end_user_sessions
 from bot.store import crypto
-from bot.store.db import session_scope
+from bot.store.unit_of_work import UnitOfWork, unit_of_work
 
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024  # argon2 hashes anything, but a megabyte "password" is a DoS
@@ -87,27 +90,16 @@ def verify_totp(user_id: int, secret: str, code: str, now: float | None = None) 
 
 def _consume_step(user_id: int, step: int) -> bool:
     """Record `step` as used unless this or a later step was already used (replay)."""
-    with session_scope() as session:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        session.execute(insert(TotpLastStep).values(user_id=user_id, last_step=-1)
-                        .on_conflict_do_nothing())
-        updated = session.execute(
-            sa.update(TotpLastStep)
-            .where(TotpLastStep.user_id == user_id, TotpLastStep.last_step < step)
-            .values(last_step=step)
-        ).rowcount
-        return updated == 1
+    with unit_of_work() as uow:
+        return uow.repository(TotpSteps).consume(user_id, step)
 
 
 def set_password(email: str, password: str) -> int:
     """Store the argon2 hash of a new password; returns the user id. Existing console
     sessions of the user end (a password change is often a response to a compromise)."""
-    from bot.access.sessions import end_user_sessions
-
     hashed = hash_password(password)
-    with session_scope() as session:
-        user = _active_user(session, email)
+    with unit_of_work() as uow:
+        user = _active_user(uow, email)
         user.password_hash = hashed
         user_id = user.id
     end_user_sessions(user_id)
@@ -117,20 +109,16 @@ def set_password(email: str, password: str) -> int:
 def enrol_totp(email: str) -> tuple[int, str, str]:
     """A new TOTP secret for the user (replacing any earlier one): (user id, secret, URI)."""
     secret = new_totp_secret()
-    with session_scope() as session:
-        user = _active_user(session, email)
+    with unit_of_work() as uow:
+        user = _active_user(uow, email)
         user.totp_secret = encrypt_totp_secret(user.id, secret)
         user_id, address = user.id, user.email
-        session.execute(sa.delete(TotpLastStep).where(TotpLastStep.user_id == user_id))
+        uow.repository(TotpSteps).forget(user_id)
     return user_id, secret, provisioning_uri(secret, address)
 
 
-def _active_user(session: sa.orm.Session, email: str) -> User:
-    from bot.access.accounts import AccessError, UnknownUser
-
-    user = session.execute(
-        sa.select(User).where(User.email == email.strip().lower())
-    ).scalar_one_or_none()
+def _active_user(uow: UnitOfWork, email: str) -> User:
+    user = uow.repository(Users).by_email(email.strip().lower())
     if user is None:
         raise UnknownUser("no user with this e-mail address")
     if user.revoked_at is not None:

@@ -28,12 +28,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-
-from bot.access.models import AuthAttempt
-from bot.config import current, settings
-from bot.store.db import session_scope
+from bot.access.repository import AuthAttempts
+from bot.config import current
+from bot.store.redis_client import configured_redis_url, redis_client
+from bot.store.unit_of_work import unit_of_work
 
 logger = logging.getLogger(__name__)
 
@@ -62,48 +60,26 @@ def _sql_row_key(key: str) -> str:
     return key[len(_KEY_PREFIX):]
 
 
-def _insert(session: Any) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def _sql_count(key: str, window: int) -> int:
-    """One more attempt on `key`; returns the count in the current window. The upsert takes
-    the row's lock (PostgreSQL) or the database's (SQLite: BEGIN IMMEDIATE) until commit,
-    so the count read back is this attempt's own."""
+    """One more attempt on `key`; returns the count in the current window (the upsert
+    serializes concurrent attempts on a key: see AuthAttempts.count)."""
     now = time.time()
-    row_key = _sql_row_key(key)
-    with session_scope() as session:
-        expired = AuthAttempt.window_end <= now
-        upsert = _insert(session)(AuthAttempt).values(
-            key=row_key, window_end=now + window, attempts=1)
-        session.execute(upsert.on_conflict_do_update(
-            index_elements=[AuthAttempt.key],
-            set_={"attempts": sa.case((expired, 1), else_=AuthAttempt.attempts + 1),
-                  "window_end": sa.case((expired, now + window),
-                                        else_=AuthAttempt.window_end)}))
-        count = session.execute(
-            sa.select(AuthAttempt.attempts).where(AuthAttempt.key == row_key)).scalar_one()
+    with unit_of_work() as uow:
+        attempts = uow.repository(AuthAttempts)
+        count = attempts.count(_sql_row_key(key), now, window)
         if secrets.randbelow(_PRUNE_ONE_IN) == 0:
-            session.execute(sa.delete(AuthAttempt).where(AuthAttempt.window_end <= now))
-        return int(count)
+            attempts.prune(now)
+        return count
 
 
 def _sql_current(key: str) -> int:
-    with session_scope() as session:
-        count = session.execute(
-            sa.select(AuthAttempt.attempts).where(AuthAttempt.key == _sql_row_key(key),
-                                                  AuthAttempt.window_end > time.time())
-        ).scalar_one_or_none()
-        return int(count or 0)
+    with unit_of_work() as uow:
+        return uow.repository(AuthAttempts).current(_sql_row_key(key), time.time())
 
 
 def _sql_give_back(key: str) -> None:
-    with session_scope() as session:
-        session.execute(
-            sa.update(AuthAttempt)
-            .where(AuthAttempt.key == _sql_row_key(key), AuthAttempt.attempts > 0,
-                   AuthAttempt.window_end > time.time())
-            .values(attempts=AuthAttempt.attempts - 1))
+    with unit_of_work() as uow:
+        uow.repository(AuthAttempts).give_back(_sql_row_key(key), time.time())
 
 
 class FailedAuthLimiter:
@@ -117,19 +93,12 @@ class FailedAuthLimiter:
                                                      DEFAULT_MAX_FAILURES)
         self.window_seconds = window_seconds or _env_int("HRD_AUTH_WINDOW_SECONDS",
                                                          DEFAULT_WINDOW_SECONDS)
-        self.redis_url = redis_url if redis_url is not None else settings().redis_url
-        self._redis: Any = None
+        self.redis_url = configured_redis_url(redis_url)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
     def _client(self) -> Any:
-        if self._redis is None:
-            import redis.asyncio as aioredis
-
-            self._redis = aioredis.from_url(
-                self.redis_url, socket_timeout=2, socket_connect_timeout=2
-            )
-        return self._redis
+        return redis_client(self.redis_url)  # shared with bot.channels.dedupe
 
     async def _count(self, key: str) -> int:
         if self.redis_url:

@@ -1,5 +1,6 @@
-"""Server-side console sessions: a random id in the cookie, its SHA-256 in the database,
-an idle and an absolute timeout, and one CSRF (synchronizer) token per session."""
+"""Signed-in browser sessions (the console's): a random id in the cookie, its SHA-256 in
+the database, an idle and an absolute timeout, and one CSRF (synchronizer) token per
+session. The timeouts and the cookie's Secure flag are console settings (bot.config)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import sqlalchemy as sa
-
 from bot.access.auth import Principal
-from bot.access.models import ConsoleSession, User
+from bot.access.repository import Sessions
 from bot.config import console_settings
-from bot.store.db import session_scope
 from bot.store.models import utcnow
+from bot.store.unit_of_work import unit_of_work
 
 # Writing last_seen_at on every request would make each page view a write transaction
 # (SQLite: the database lock); a minute's precision is enough for a 30-minute idle timeout.
@@ -43,10 +42,8 @@ def start_session(user_id: int) -> str:
     """A new session (never a reused one: fixation); returns the id for the cookie."""
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
-    with session_scope() as session:
-        session.add(ConsoleSession(id_hash=_hash(session_id), user_id=user_id,
-                                   csrf_token=secrets.token_urlsafe(32), created_at=now,
-                                   last_seen_at=now))
+    with unit_of_work() as uow:
+        uow.repository(Sessions).add(_hash(session_id), user_id, secrets.token_urlsafe(32), now)
     return session_id
 
 
@@ -57,12 +54,9 @@ def load_session(session_id: str | None) -> SignedIn | None:
     conf = console_settings()
     now = utcnow()
     id_hash = _hash(session_id)
-    with session_scope() as session:
-        row = session.execute(
-            sa.select(ConsoleSession, User)
-            .join(User, User.id == ConsoleSession.user_id)
-            .where(ConsoleSession.id_hash == id_hash)
-        ).one_or_none()
+    with unit_of_work() as uow:
+        sessions = uow.repository(Sessions)
+        row = sessions.with_user(id_hash)
         if row is None:
             return None
         console_session, user = row
@@ -72,7 +66,7 @@ def load_session(session_id: str | None) -> SignedIn | None:
                 seconds=conf.session_absolute_seconds)
         )
         if expired or user.revoked_at is not None:
-            session.delete(console_session)
+            sessions.remove(console_session)
             return None
         if now - console_session.last_seen_at > _TOUCH_AFTER:
             console_session.last_seen_at = now
@@ -87,14 +81,13 @@ def load_session(session_id: str | None) -> SignedIn | None:
 def end_session(session_id: str | None) -> None:
     if not session_id or len(session_id) > 100:
         return
-    with session_scope() as session:
-        session.execute(sa.delete(ConsoleSession).where(
-            ConsoleSession.id_hash == _hash(session_id)))
+    with unit_of_work() as uow:
+        uow.repository(Sessions).end(_hash(session_id))
 
 
 def end_user_sessions(user_id: int) -> None:
-    with session_scope() as session:
-        session.execute(sa.delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
+    with unit_of_work() as uow:
+        uow.repository(Sessions).end_all_of(user_id)
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:

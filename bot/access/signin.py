@@ -9,11 +9,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from bot.access.models import User
 from bot.access.passwords import decrypt_totp_secret, verify_password, verify_totp
-from bot.store.db import session_scope
+from bot.access.repository import Users
+from bot.store.unit_of_work import unit_of_work
 
 MAX_EMAIL = 254
 
@@ -35,10 +33,8 @@ class SignInResult:
 
 def check_sign_in(email: str, password: str, code: str) -> SignInResult:
     email = email.strip().lower()[:MAX_EMAIL]
-    with session_scope() as session:
-        user = session.execute(
-            sa.select(User).where(User.email == email, User.revoked_at.is_(None))
-        ).scalar_one_or_none()
+    with unit_of_work() as uow:
+        user = uow.repository(Users).unrevoked_by_email(email)
         stored = user.password_hash if user else None
         user_id, role, secret_blob = (user.id, user.role, user.totp_secret) if user else (
             None, None, None)

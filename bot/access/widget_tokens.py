@@ -1,6 +1,7 @@
 """Short-lived widget tokens (JWT, HS256): the console signs one for a signed-in partner
 user and one chat sender id; the Rasa server's widget channel (bot.channels.widget)
-verifies it and takes the sender, user and organization from it, never from the client."""
+verifies it and takes the sender, user and organization from it, never from the client.
+Also the widget conversations a user owns, and whether a token's holder may still chat."""
 
 from __future__ import annotations
 
@@ -10,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-import sqlalchemy as sa
 
 from bot.access.auth import Principal
-from bot.access.models import DEFAULT_LANGUAGE, LANGUAGES, SenderOwner
+from bot.access.models import DEFAULT_LANGUAGE, LANGUAGES
+from bot.access.repository import SenderOwners, Users
 from bot.access.senders import claim_sender
 from bot.access.socket_key import socket_jwt_key
 from bot.config import console_settings
-from bot.store.db import session_scope
-from bot.store.models import Case
+from bot.store.unit_of_work import unit_of_work
 
 ALGORITHM = "HS256"
 AUDIENCE = "hrd-widget"
@@ -48,28 +48,31 @@ def new_sender(user_id: int) -> str:
 def current_sender(user_id: int) -> str:
     """The user's latest widget conversation while it has no case yet (a reload or a
     sign-in later continues the draft); after its case is saved, a new one."""
-    with session_scope() as session:
-        latest = session.execute(
-            sa.select(SenderOwner.sender_id)
-            .where(SenderOwner.user_id == user_id,
-                   SenderOwner.sender_id.startswith(sender_prefix(user_id), autoescape=True))
-            .order_by(SenderOwner.claimed_at.desc()).limit(1)
-        ).scalar_one_or_none()
-        if latest is not None:
-            has_case = session.execute(
-                sa.select(Case.id).where(Case.sender_id == latest).limit(1)).first()
-            if has_case is None:
-                return str(latest)
+    with unit_of_work() as uow:
+        owners = uow.repository(SenderOwners)
+        latest = owners.latest_with_prefix(user_id, sender_prefix(user_id))
+        if latest is not None and not owners.has_case(latest):
+            return latest
     return new_sender(user_id)
 
 
 def owns_sender(user_id: int, sender_id: str) -> bool:
     if not sender_id.startswith(sender_prefix(user_id)) or len(sender_id) > 64:
         return False
-    with session_scope() as session:
-        owner = session.execute(sa.select(SenderOwner.user_id)
-                                .where(SenderOwner.sender_id == sender_id)).scalar_one_or_none()
+    with unit_of_work() as uow:
+        owner = uow.repository(SenderOwners).owner(sender_id)
     return owner == user_id
+
+
+def holder_may_chat(claims: WidgetClaims) -> bool:
+    """The token's user is still an active partner of the token's organization, and owns
+    its sender (claimed on first use): checked on connect and again for every message."""
+    with unit_of_work() as uow:
+        row = uow.repository(Users).standing(claims.user_id)
+    if not (row is not None and row.revoked_at is None and row.role == "partner"
+            and row.org_id == claims.partner_org):
+        return False
+    return claim_sender(claims.sender_id, claims.user_id)
 
 
 def issue_token(principal: Principal, sender_id: str, language: str = DEFAULT_LANGUAGE

@@ -12,15 +12,15 @@ import asyncio
 import hashlib
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.config import settings
-from bot.store.db import session_scope
 from bot.store.models import Base, UTCDateTime, utcnow
+from bot.store.redis_client import configured_redis_url, redis_client
+from bot.store.unit_of_work import Repository, unit_of_work
 
 logger = logging.getLogger(__name__)
 
@@ -40,33 +40,37 @@ def update_key(platform: str, update_id: str) -> str:
     return hashlib.sha256(f"{platform}:{update_id}".encode()).hexdigest()
 
 
+class SeenUpdateRows(Repository):
+    """The table channel_updates_seen: the database's side of the dedupe."""
+
+    def admit(self, key: str, now: datetime) -> bool:
+        """Record `key`; False when it was there already (the primary key decides)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return bool(self.session.execute(
+            insert(SeenUpdate).values(key_hash=key, seen_at=now).on_conflict_do_nothing()
+        ).rowcount)
+
+    def prune(self, before: datetime) -> None:
+        self.session.execute(sa.delete(SeenUpdate).where(SeenUpdate.seen_at < before))
+
+
 def _first_in_database(key: str) -> bool:
     now = utcnow()
-    with session_scope() as session:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        result = session.execute(
-            insert(SeenUpdate).values(key_hash=key, seen_at=now).on_conflict_do_nothing()
-        )
+    with unit_of_work() as uow:
+        rows = uow.repository(SeenUpdateRows)
+        first = rows.admit(key, now)
         if random.random() < _PRUNE_PROBABILITY:
-            session.execute(sa.delete(SeenUpdate).where(
-                SeenUpdate.seen_at < now - timedelta(seconds=TTL_SECONDS)))
-        return bool(result.rowcount)
+            rows.prune(now - timedelta(seconds=TTL_SECONDS))
+        return first
 
 
 class SeenUpdates:
     def __init__(self, redis_url: str | None = None) -> None:
-        self.redis_url = redis_url if redis_url is not None else settings().redis_url
-        self._redis: Any = None
+        self.redis_url = configured_redis_url(redis_url)
 
     def _client(self) -> Any:
-        if self._redis is None:
-            import redis.asyncio as aioredis
-
-            self._redis = aioredis.from_url(
-                self.redis_url, socket_timeout=2, socket_connect_timeout=2
-            )
-        return self._redis
+        return redis_client(self.redis_url)  # shared with bot.access.ratelimit
 
     async def first_time(self, platform: str, update_id: str) -> bool:
         """True the first time this update is seen (and records it), False for a repeat."""

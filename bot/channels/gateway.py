@@ -20,8 +20,8 @@ from typing import Any, Literal
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.access.auth import Principal
+from bot.access.chat_accounts import linked_user
 from bot.access.senders import claim_sender
-from bot.channels.accounts import linked_user
 from bot.channels.choices import offered_buttons, pressed_text
 from bot.channels.dedupe import SeenUpdates
 from bot.channels.partner import auth_metadata

@@ -29,7 +29,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.accounts import E164
+from bot.access.chat_accounts import E164
 from bot.channels.gateway import Gateway, Inbound, OnNewMessage, request_agent
 from bot.channels.settings import channel_env
 from bot.channels.text import TWILIO_LIMIT, numbered_options, split_text

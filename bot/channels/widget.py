@@ -31,7 +31,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import sqlalchemy as sa
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
@@ -39,33 +38,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.access.models import User
-from bot.access.senders import claim_sender
 from bot.access.socket_key import socket_jwt_key
-from bot.access.widget_tokens import WidgetClaims, verify_token
+from bot.access.widget_tokens import WidgetClaims, holder_may_chat, verify_token
 from bot.channels.choices import chosen_payload, offered_buttons
 from bot.channels.partner import AUTH_METADATA_KEY
 from bot.channels.requests import MAX_MESSAGE_CHARS, control_free, utf8_clean
 from bot.channels.text import plain_command
 from bot.config import console_public_origin
-from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
 ERROR_EVENT = "hrd_error"  # {"code": ...}: the widget shows a message for each code
-
-
-def _user_active(user_id: int, partner_org: str) -> bool:
-    with session_scope() as session:
-        row = session.execute(sa.select(User.revoked_at, User.org_id, User.role)
-                              .where(User.id == user_id)).one_or_none()
-    return (row is not None and row.revoked_at is None and row.role == "partner"
-            and row.org_id == partner_org)
-
-
-def _accepts(claims: WidgetClaims) -> bool:
-    return _user_active(claims.user_id, claims.partner_org) and claim_sender(
-        claims.sender_id, claims.user_id)
 
 
 def auth_metadata(claims: WidgetClaims) -> dict[str, Any]:
@@ -140,7 +123,7 @@ class WidgetInput(SocketIOInput):
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
             token = auth.get("token") if isinstance(auth, dict) else None
             claims = verify_token(token, self._key())
-            if claims is None or not await asyncio.to_thread(_accepts, claims):
+            if claims is None or not await asyncio.to_thread(holder_may_chat, claims):
                 logger.info("widget: refused a socket without a valid token")
                 return False
             await sio.save_session(sid, {"claims": claims}, namespace=namespace)
@@ -179,7 +162,7 @@ class WidgetInput(SocketIOInput):
                 await sio.emit(ERROR_EVENT, {"code": "invalid_message"}, room=sid,
                                namespace=namespace)
                 return
-            if not await asyncio.to_thread(_accepts, claims):
+            if not await asyncio.to_thread(holder_may_chat, claims):
                 await refuse(sid, "unauthorized")
                 return
             text = await self.user_text(claims.sender_id, data, text)

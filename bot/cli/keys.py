@@ -1,4 +1,5 @@
-"""`hrd keys rotate`: a new data key, and everything re-encrypted under it.
+"""`hrd keys rotate`: a new data key, and everything re-encrypted under it: the store's
+data, and bot.access's TOTP secrets (its rotation steps, passed in here).
 `hrd keys generate`: a new keyring for HRD_DATA_KEY (printed: redirect it to a safe place)."""
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def rotate_command(args: argparse.Namespace) -> int:
+    # Here, not at import: every `hrd` command loads this module, and access's passwords
+    # module hashes a dummy password when imported.
+    from bot.access.key_rotation import ROTATION_STEPS as ACCESS_ROTATION_STEPS
+
     if args.keyring_out is not None and args.keyring_out.exists():
         raise CommandError(f"{args.keyring_out} exists; choose a new file")
     try:
-        report = rotate_keys(keep_old=args.keep_old, keyring_out=args.keyring_out)
+        report = rotate_keys(keep_old=args.keep_old, keyring_out=args.keyring_out,
+                             steps=ACCESS_ROTATION_STEPS)
     except (RotationError, crypto.KeyringError) as error:
         raise CommandError(str(error)) from error
     print(f"current key: {report.new_key_id} (keyring in {report.keyring_file})")

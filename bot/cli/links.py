@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.channels.accounts import link_account, list_links, unlink_account
+from bot.access.chat_accounts import link_account, list_links, unlink_account
 from bot.cli import CommandError
 from bot.cli.access_errors import cli_errors
 

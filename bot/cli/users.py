@@ -162,6 +162,8 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def password_command(args: argparse.Namespace) -> int:
+    # Imported here: bot.access.passwords hashes a dummy password at import, which the
+    # other `hrd` commands need not wait for.
     from bot.access.passwords import WeakPassword, set_password
 
     password = _read_password(args.password_stdin)

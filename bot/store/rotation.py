@@ -1,6 +1,9 @@
 """Key rotation: a new current key, then every ciphertext (case answers and decisions,
-tracker events, outbox spool files) re-encrypted under it. The old keys stay in the
-keyring until nothing is left under them, so a crash midway loses nothing: rerun it.
+tracker events, case notes, outbox spool files) re-encrypted under it, and whatever the
+packages above the store keep encrypted, by steps their caller passes in (`steps`: the
+`hrd keys rotate` command passes bot.access's, which re-encrypts TOTP secrets). The old
+keys stay in the keyring until nothing is left under them, so a crash midway loses
+nothing: rerun it.
 
 Running servers re-read the key file when it changes, so they encrypt under the new key
 from then on. With HRD_DATA_KEY (no key file) the new keyring is written to a file the
@@ -10,17 +13,23 @@ the old variable keep writing under an old key until they are restarted.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from bot.store import crypto
-from bot.store.associated_data import answers_label, decision_label, spool_label, tracker_label
+from bot.store.annotations import CaseNote
+from bot.store.associated_data import (
+    answers_label,
+    decision_label,
+    note_label,
+    spool_label,
+    tracker_label,
+)
 from bot.store.db import session_scope
 from bot.store.files import write_private_file
 from bot.store.models import Case, TrackerEvent
@@ -30,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 _BATCH = 500
 _MAX_PASSES = 6
+
+
+# A re-encryption step: brings one kind of ciphertext under the keyring's current key and
+# returns how many it changed (0 when nothing was left under an old key).
+ReencryptStep = Callable[[crypto.Keyring], int]
 
 
 class RotationError(Exception):
@@ -42,13 +56,18 @@ class RotationReport:
     cases: int = 0
     tracker_events: int = 0
     outbox_files: int = 0
+    notes: int = 0
+    other: int = 0  # by the steps passed in
     retired_key_ids: list[str] = field(default_factory=list)
     keyring_file: Path | None = None
 
 
 def rotate_keys(
-    *, keep_old: bool = False, keyring_out: Path | None = None, grace_seconds: float = 2.0
+    *, keep_old: bool = False, keyring_out: Path | None = None, grace_seconds: float = 2.0,
+    steps: Sequence[ReencryptStep] = (),
 ) -> RotationReport:
+    """`steps`: the other packages' re-encryption, run in every pass after the store's
+    own. A ciphertext no step covers becomes unreadable once the old key is retired."""
     old = crypto.current_keyring()
     new = old.with_new_current_key()
     if old.path is not None:
@@ -65,10 +84,12 @@ def rotate_keys(
     clean_passes = 0
     for _ in range(_MAX_PASSES):
         changed = (_reencrypt_cases(new), _reencrypt_tracker(new), _reencrypt_outbox(new),
-                   _reencrypt_elsewhere(new))
+                   _reencrypt_notes(new), sum(step(new) for step in steps))
         report.cases += changed[0]
         report.tracker_events += changed[1]
         report.outbox_files += changed[2]
+        report.notes += changed[3]
+        report.other += changed[4]
         clean_passes = 0 if any(changed) else clean_passes + 1
         if clean_passes == 2:
             break
@@ -86,20 +107,7 @@ def rotate_keys(
     return report
 
 
-# Other rooms keep ciphertexts of their own (the console: case notes, TOTP secrets). They are
-# named here rather than imported, so that the store does not depend on them at import.
-OTHER_REENCRYPTORS = ("bot.access.key_rotation:reencrypt_console",)
-
-
-def _reencrypt_elsewhere(keyring: crypto.Keyring) -> int:
-    changed = 0
-    for path in OTHER_REENCRYPTORS:
-        module, function = path.split(":")
-        changed += getattr(importlib.import_module(module), function)(keyring)
-    return changed
-
-
-def _reencrypt(keyring: crypto.Keyring, blob: bytes, label: str) -> bytes | None:
+def reencrypted(keyring: crypto.Keyring, blob: bytes, label: str) -> bytes | None:
     """The blob under the current key, or None if it already is."""
     if crypto.key_id_of(bytes(blob)) == keyring.current_id:
         return None
@@ -128,9 +136,9 @@ def _reencrypt_cases(keyring: crypto.Keyring) -> int:
     for rows in _batches(query):
         with session_scope() as session:
             for row in rows:
-                answers = _reencrypt(keyring, row.answers,
+                answers = reencrypted(keyring, row.answers,
                                      answers_label(row.reference, row.partner_org))
-                decision = _reencrypt(keyring, row.decision,
+                decision = reencrypted(keyring, row.decision,
                                       decision_label(row.reference, row.partner_org))
                 values = {k: v for k, v in (("answers", answers), ("decision", decision)) if v}
                 if values:
@@ -148,11 +156,30 @@ def _reencrypt_tracker(keyring: crypto.Keyring) -> int:
     for rows in _batches(query):
         with session_scope() as session:
             for row in rows:
-                data = _reencrypt(keyring, row.data, tracker_label(row.sender_id))
+                data = reencrypted(keyring, row.data, tracker_label(row.sender_id))
                 if data is not None:
                     session.execute(
                         sa.update(TrackerEvent).where(TrackerEvent.id == row.id).values(data=data)
                     )
+                    count += 1
+    return count
+
+
+def _reencrypt_notes(keyring: crypto.Keyring) -> int:
+    """Case notes (bot.store.annotations), whose label names the case's reference."""
+    def query(after: int) -> sa.sql.Select:
+        return (sa.select(CaseNote.id, CaseNote.note_uid, CaseNote.body, Case.reference)
+                .join(Case, Case.id == CaseNote.case_id)
+                .where(CaseNote.id > after).order_by(CaseNote.id))
+
+    count = 0
+    for rows in _batches(query):
+        with session_scope() as session:
+            for row in rows:
+                body = reencrypted(keyring, row.body, note_label(row.reference, row.note_uid))
+                if body is not None:
+                    session.execute(
+                        sa.update(CaseNote).where(CaseNote.id == row.id).values(body=body))
                     count += 1
     return count
 
@@ -167,7 +194,7 @@ def _reencrypt_outbox(keyring: crypto.Keyring) -> int:
             blob = path.read_bytes()
         except FileNotFoundError:  # drained meanwhile
             continue
-        data = _reencrypt(keyring, blob, spool_label(path.name.removesuffix(SPOOL_SUFFIX)))
+        data = reencrypted(keyring, blob, spool_label(path.name.removesuffix(SPOOL_SUFFIX)))
         if data is not None and path.exists():
             write_private_file(path, data, replace=True)
             count += 1

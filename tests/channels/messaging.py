@@ -27,7 +27,7 @@ import pytest
 import sqlalchemy as sa
 from twilio.request_validator import RequestValidator
 
-from bot.channels.accounts import ChannelAccount
+from bot.access.models import ChannelAccount
 from bot.store.db import session_scope
 from bot.store.models import TrackerEvent
 from tests.access.cli import hrd, new_token

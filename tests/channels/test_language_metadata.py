@@ -19,8 +19,8 @@ import pytest
 
 from bot.access import create_user, set_language
 from bot.access.auth import authenticate
+from bot.access.chat_accounts import link_account
 from bot.access.widget_tokens import issue_token, new_sender, verify_token
-from bot.channels.accounts import link_account
 from bot.channels.telegram import sender_language
 from bot.channels.widget import auth_metadata as widget_metadata
 from tests.access.databases import KINDS, temporary_database

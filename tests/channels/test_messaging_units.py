@@ -11,8 +11,8 @@ from rasa.shared.exceptions import RasaException
 from twilio.request_validator import RequestValidator
 
 from bot.access.accounts import AccessError
+from bot.access.chat_accounts import normalize_account
 from bot.channels import slack, telegram, twilio
-from bot.channels.accounts import normalize_account
 from bot.channels.refusal import DEFAULT_TEXT, RefusalThrottle, refusal_text
 from bot.channels.settings import channel_env
 from bot.channels.text import numbered_options, plain_command, split_text

@@ -43,10 +43,11 @@ def test_key_rotation_helper_reencrypts_notes_and_totp_secrets(migrated: None) -
     from datetime import UTC, datetime
 
     from bot.access import create_user
-    from bot.access.key_rotation import reencrypt_console
+    from bot.access.key_rotation import reencrypt_totp_secrets
     from bot.access.passwords import enrol_totp
     from bot.console.review.reviews import add_note, review_state
     from bot.store import crypto
+    from bot.store.rotation import _reencrypt_notes
     from tests.console.support import seed_case
 
     user = create_user("rotation@example.org", "supervisor")
@@ -54,10 +55,11 @@ def test_key_rotation_helper_reencrypts_notes_and_totp_secrets(migrated: None) -
     reference = seed_case("unhcr", 0, datetime.now(UTC))
     add_note(reference, user.user_id, "a note")
     new = crypto.current_keyring().with_new_current_key()
-    assert reencrypt_console(new) == 2
+    assert _reencrypt_notes(new) + reencrypt_totp_secrets(new) == 2
     if new.path is None:  # PostgreSQL is shared: the keys come from HRD_DATA_KEY
         os.environ["HRD_DATA_KEY"] = new.only_current().to_text()  # the old key is retired
     else:
         crypto.write_key_file(new.path, new.only_current())  # the old key is retired
     assert review_state(reference).notes[0].text == "a note"
-    assert reencrypt_console(crypto.current_keyring()) == 0
+    current = crypto.current_keyring()
+    assert _reencrypt_notes(current) + reencrypt_totp_secrets(current) == 0

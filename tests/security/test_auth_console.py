@@ -182,7 +182,7 @@ def test_expired_and_unlimited_supervisor_tokens_are_refused(site: Site) -> None
 
 
 def _token_id(session, issued) -> int:
-    from bot.access.tokens import token_hash
+    from bot.access.api_tokens import token_hash
 
     return session.execute(sa.select(ApiToken.id).where(
         ApiToken.token_hash == token_hash(issued.token))).scalar_one()

@@ -1,6 +1,8 @@
 """Chat accounts (Telegram, phone numbers for SMS and WhatsApp, Slack) linked to partner
 users: the admin operations behind `hrd users link|unlink|links`, and the lookup the
-messaging channels make for every message. Table created by migration 0003_channel_accounts.
+messaging channels (bot.channels.gateway) make for every message. Identity, so it lives
+here and both the CLI and the channels use it. Table created by migration
+0003_channel_accounts.
 
 Logs name user ids and link ids, never an account id (a phone number is personal data)."""
 
@@ -11,36 +13,20 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from bot.access.accounts import AccessError, Duplicate, UnknownUser, normalize_email
-from bot.access.models import User
-from bot.store.db import session_scope
-from bot.store.models import Base, UTCDateTime, utcnow
+from bot.access.models import PLATFORMS
+from bot.access.repository import ChatAccounts, Users
+from bot.store.unit_of_work import unit_of_work
 
 logger = logging.getLogger(__name__)
 
-PLATFORMS = ("telegram", "phone", "slack")
 # E.164: "+", a country code that does not start with 0, at most 15 digits in all.
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 TELEGRAM_USER_ID = re.compile(r"[1-9]\d{0,15}")
 # Slack user ids: U... (workspace) or W... (Enterprise Grid), upper-case letters and digits.
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
-
-
-class ChannelAccount(Base):
-    __tablename__ = "channel_accounts"
-    __table_args__ = (
-        sa.CheckConstraint(f"platform IN {PLATFORMS!r}", name="platform"),
-        sa.UniqueConstraint("platform", "account_id", name="uq_channel_accounts_platform"),
-    )
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    platform = sa.Column(sa.String(16), nullable=False)
-    account_id = sa.Column(sa.String(64), nullable=False)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
-    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -90,26 +76,20 @@ def link_account(email: str, platform: str, account_id: str) -> LinkInfo:
     email = normalize_email(email)
     account_id = normalize_account(platform, account_id)
     try:
-        with session_scope() as session:
-            user = session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+        with unit_of_work() as uow:
+            user = uow.repository(Users).by_email(email)
             if user is None:
                 raise UnknownUser("no user with this e-mail address")
             if user.revoked_at is not None:
                 raise AccessError("this user is revoked")
             if user.role != "partner":
                 raise AccessError("only partner staff refer, so only they can link a chat account")
-            taken = session.execute(
-                sa.select(ChannelAccount.user_id).where(
-                    ChannelAccount.platform == platform, ChannelAccount.account_id == account_id
-                )
-            ).scalar_one_or_none()
+            links = uow.repository(ChatAccounts)
+            taken = links.owner_of(platform, account_id)
             if taken is not None:
                 owner = "this user" if taken == user.id else "another user"
                 raise Duplicate(f"this account is already linked to {owner}")
-            link = ChannelAccount(platform=platform, account_id=account_id, user_id=user.id,
-                                  created_at=utcnow())
-            session.add(link)
-            session.flush()
+            link = links.add(platform, account_id, user.id)
             info = LinkInfo(link.id, platform, account_id, user.id, email, link.created_at)
     except IntegrityError as error:  # a concurrent link of the same account
         raise Duplicate("this account is already linked") from error
@@ -122,42 +102,29 @@ def unlink_account(email: str, platform: str, account_id: str) -> int:
     ids name the link, so a later link of the same account starts a new conversation)."""
     email = normalize_email(email)
     account_id = normalize_account(platform, account_id)
-    with session_scope() as session:
-        link = session.execute(
-            sa.select(ChannelAccount)
-            .join(User, User.id == ChannelAccount.user_id)
-            .where(ChannelAccount.platform == platform,
-                   ChannelAccount.account_id == account_id,
-                   User.email == email)
-        ).scalar_one_or_none()
+    with unit_of_work() as uow:
+        links = uow.repository(ChatAccounts)
+        link = links.of_user(platform, account_id, email)
         if link is None:
             raise UnknownUser("this account is not linked to this user")
         link_id = link.id
-        session.delete(link)
+        links.remove(link)
     logger.info("channel link %s removed", link_id)
     return link_id
 
 
 def list_links(email: str | None = None) -> list[LinkInfo]:
-    query = (sa.select(ChannelAccount, User.email)
-             .join(User, User.id == ChannelAccount.user_id)
-             .order_by(ChannelAccount.id))
-    if email is not None:
-        query = query.where(User.email == normalize_email(email))
-    with session_scope() as session:
+    address = None if email is None else normalize_email(email)
+    with unit_of_work() as uow:
         return [LinkInfo(a.id, a.platform, a.account_id, a.user_id, e, a.created_at)
-                for a, e in session.execute(query).all()]
+                for a, e in uow.repository(ChatAccounts).with_emails(address)]
 
 
 def linked_user(platform: str, account_id: str) -> LinkedUser | None:
     """The active partner user linked to this account, else None (unlinked, revoked user,
     or not partner staff: all get the same refusal)."""
-    with session_scope() as session:
-        row = session.execute(
-            sa.select(ChannelAccount.id, User)
-            .join(User, User.id == ChannelAccount.user_id)
-            .where(ChannelAccount.platform == platform, ChannelAccount.account_id == account_id)
-        ).first()
+    with unit_of_work() as uow:
+        row = uow.repository(ChatAccounts).linked(platform, account_id)
         if row is None:
             return None
         link_id, user = row
