@@ -136,6 +136,20 @@ def test_security_headers_are_sent_once(origin: Origin) -> None:
     assert "Secure" in replies["socket.io"].headers["Set-Cookie"]
 
 
+def test_socket_io_upgrades_to_a_websocket_through_the_proxy(origin: Origin) -> None:
+    """The widget polls (bot/channels/widget.py), but a socket.io client that upgrades gets its websocket
+    through the same origin: the proxy passes Upgrade on."""
+    shape = origin.shape
+    connection = http.client.HTTPSConnection("127.0.0.1", shape.tls_port, timeout=10,
+                                             context=shape.tls_context())
+    connection.request("GET", "/socket.io/?EIO=4&transport=websocket", headers={
+        "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": shape.origin})
+    reply = connection.getresponse()
+    connection.close()
+    assert (reply.status, reply.getheader("Upgrade")) == (101, "websocket")
+
+
 def test_the_widgets_socket_works_through_the_proxy_in_the_browser(origin: Origin) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make chromium)")
@@ -243,6 +257,10 @@ def test_a_rasa_server_killed_mid_intake_the_other_finishes_it(origin: Origin) -
     # was lost (every one answered 200: `intake` checks).
     second = f"127.0.0.1:{shape.rasa_ports[1]}"
     assert served[4:] and all(up.endswith(second) for up in served[4:]), served
+    # The first turn nginx sent to the dead server went on to the other one (connection
+    # refused: the message had not been sent, so it was not sent twice).
+    first = f"127.0.0.1:{shape.rasa_ports[0]}"
+    assert f"{first}, {second}" in served[4:], served
 
 
 def test_prod_down_stops_everything(origin: Origin) -> None:
