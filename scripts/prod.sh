@@ -208,8 +208,11 @@ up() {
   export HRD_TRUSTED_PROXIES=1
   unset HRD_COOKIE_SECURE HRD_DEV_PARTNER_ORG
   # One origin for the console and Rasa's channels: the widget needs no cross-origin rule.
-  PUBLIC_ORIGIN="${HRD_CONSOLE_PUBLIC_URL:-https://127.0.0.1:$TLS_PORT}"
+  # PROD_PUBLIC_URL, not HRD_CONSOLE_PUBLIC_URL: a value left from `make run` (http://) must
+  # not leak in.
+  PUBLIC_ORIGIN="${PROD_PUBLIC_URL:-https://127.0.0.1:$TLS_PORT}"
   PUBLIC_ORIGIN="${PUBLIC_ORIGIN%/}"
+  [[ "$PUBLIC_ORIGIN" == https://* ]] || { echo "PROD_PUBLIC_URL must be https://" >&2; exit 1; }
   PUBLIC_HOST="$(PUBLIC_ORIGIN="$PUBLIC_ORIGIN" "$PY" -c \
     'import os; from urllib.parse import urlsplit; print(urlsplit(os.environ["PUBLIC_ORIGIN"]).hostname)')"
   export HRD_CONSOLE_PUBLIC_URL="$PUBLIC_ORIGIN" HRD_RASA_PUBLIC_URL="$PUBLIC_ORIGIN"

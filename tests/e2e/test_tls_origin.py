@@ -137,8 +137,8 @@ def test_security_headers_are_sent_once(origin: Origin) -> None:
 
 
 def test_socket_io_upgrades_to_a_websocket_through_the_proxy(origin: Origin) -> None:
-    """The widget polls (bot/channels/widget.py), but a socket.io client that upgrades gets its websocket
-    through the same origin: the proxy passes Upgrade on."""
+    """The widget polls (bot/channels/widget.py), but a socket.io client that upgrades
+    gets its websocket through the same origin: the proxy passes Upgrade on."""
     shape = origin.shape
     connection = http.client.HTTPSConnection("127.0.0.1", shape.tls_port, timeout=10,
                                              context=shape.tls_context())

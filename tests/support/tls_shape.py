@@ -178,7 +178,7 @@ def running_shape(env: dict[str, str], data_dir: Path) -> Iterator[Shape]:
         "PROD_CONSOLE_PORT": str(shape.console_port),
         "PROD_ACTION_PORT": str(shape.action_port),
         "PROD_RASA_PORTS": " ".join(map(str, shape.rasa_ports)),
-        "HRD_CONSOLE_PUBLIC_URL": shape.origin,
+        "PROD_PUBLIC_URL": shape.origin,
     }
     try:
         started = shape.script("up")
