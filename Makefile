@@ -62,8 +62,8 @@ chromium:
 # The production shape's one TLS origin (deploy/nginx/) is Debian's nginx, run from a config
 # in HRD_DATA_DIR as an ordinary process: the system service is stopped and stays unused.
 nginx:
-	test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null \
-	  || apt-get install -y -qq nginx >/dev/null; service nginx stop >/dev/null 2>&1 || true)
+	test -x /usr/sbin/nginx || (apt-get update -qq && (apt-get install -y -qq nginx >/dev/null \
+	  || apt-get install -y -qq nginx-light >/dev/null) && (service nginx stop >/dev/null 2>&1 || true))
 
 db: $(STAMP)
 	$(VENV)/bin/hrd db upgrade

@@ -37,6 +37,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 # Its own Redis database: lock keys are per sender and every sender here is new anyway.
 REDIS_URL = "redis://127.0.0.1:6379/6"
 CASEWORKER = "caseworker@unhcr.org"
+FAILURE_SIGNS = ("TicketExistsError", "LockError", "Traceback")
 # Set by the applications (bot/access/web.py, the console) or by the proxy when a reply
 # lacks it: each must arrive exactly once.
 ONCE = ("Strict-Transport-Security", "X-Content-Type-Options")
@@ -261,6 +262,10 @@ def test_a_rasa_server_killed_mid_intake_the_other_finishes_it(origin: Origin) -
     # refused: the message had not been sent, so it was not sent twice).
     first = f"127.0.0.1:{shape.rasa_ports[0]}"
     assert f"{first}, {second}" in served[4:], served
+    # The conversation moved without a lost lock or a refused ticket.
+    logs = [shape.prod_dir / "logs" / f"{name}.log" for name in ("rasa-2", "action-server")]
+    assert [(log.name, sign) for log in logs for sign in FAILURE_SIGNS
+            if sign in log.read_text(errors="replace")] == []
 
 
 def test_prod_down_stops_everything(origin: Origin) -> None:
