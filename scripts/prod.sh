@@ -154,13 +154,15 @@ render_proxy_config() {
     # drop to nobody; they need no file (bodies and replies stay in memory).
     user_line="user nobody nogroup;"
   fi
-  "$PY" - "$ROOT/deploy/nginx/hrd.conf.template" "$PROXY_DIR/nginx.conf" <<PY
-import sys
+  # Values through the environment, never pasted into the program text.
+  USER_LINE="$user_line" PROXY_DIR="$PROXY_DIR" TLS_DIR="$TLS_DIR" TLS_PORT="$TLS_PORT" \
+    CONSOLE_PORT="$CONSOLE_PORT" PUBLIC_ORIGIN="$PUBLIC_ORIGIN" RASA_PORTS="${RASA_PORTS[*]}" \
+    "$PY" - "$ROOT/deploy/nginx/hrd.conf.template" "$PROXY_DIR/nginx.conf" <<'PY'
+import os, sys
 servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
-                    for port in "${RASA_PORTS[*]}".split())
-values = {"USER_LINE": "$user_line", "PROXY_DIR": "$PROXY_DIR", "TLS_DIR": "$TLS_DIR",
-          "TLS_PORT": "$TLS_PORT", "CONSOLE_PORT": "$CONSOLE_PORT",
-          "PUBLIC_ORIGIN": "$PUBLIC_ORIGIN", "RASA_SERVERS": servers}
+                    for port in os.environ["RASA_PORTS"].split())
+names = ("USER_LINE", "PROXY_DIR", "TLS_DIR", "TLS_PORT", "CONSOLE_PORT", "PUBLIC_ORIGIN")
+values = {name: os.environ[name] for name in names} | {"RASA_SERVERS": servers}
 text = open(sys.argv[1]).read()
 for name, value in values.items():
     text = text.replace(f"@{name}@", value)

@@ -158,6 +158,7 @@ def test_the_widgets_socket_works_through_the_proxy_in_the_browser(origin: Origi
 
     shape = origin.shape
     requested: list[str] = []
+    log_start = shape.access_log.stat().st_size
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)
@@ -186,6 +187,13 @@ def test_the_widgets_socket_works_through_the_proxy_in_the_browser(origin: Origi
     assert any(url.startswith(shape.origin + "/socket.io/") for url in requested)
     assert all(url.startswith(shape.origin + "/") for url in requested
                if url.startswith(("http:", "https:"))), requested
+    # Every socket.io request of this browser went to one Rasa server (its route cookie),
+    # across the reload's new socket too.
+    rasa = {f"127.0.0.1:{port}" for port in shape.rasa_ports}
+    lines = shape.access_log.read_bytes()[log_start:].decode().splitlines()
+    socket_servers = {up for up in (line.split("upstream=")[1].split()[0] for line in lines)
+                      if up in rasa}
+    assert len(socket_servers) == 1, lines
 
 
 def _non_loopback_address() -> str | None:
