@@ -20,12 +20,14 @@ export RASA_TELEMETRY_ENABLED := false
 
 WIDGET := bot/console/static/widget.js
 
-.PHONY: help install model db run test lint validate story-test pytest bench services clean widget chromium catalog
+.PHONY: help install model db run test lint validate story-test pytest bench services clean widget chromium \
+	catalog nginx prod-up prod-down
 
 help:
 	@echo "make run    - install, train if the data changed, migrate, start every process"
 	@echo "make test   - everything the tests need, then all of them"
 	@echo "make bench  - benchmarks (training time, turn latency, NLU cross-validation, store)"
+	@echo "make prod-up / prod-down - the production shape on loopback behind one TLS origin"
 
 # Rasa 3.6.21 declares Requires-Python <3.11: install it and rasa-sdk without their metadata,
 # then the exact versions they need from requirements/lock.txt (../shared/notes/rasa-on-python-3.11.md).
@@ -68,6 +70,12 @@ catalog: $(STAMP)
 chromium:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# The production shape's one TLS origin (deploy/nginx/) is Debian's nginx, run from a config
+# in HRD_DATA_DIR as an ordinary process: the system service is stopped and stays unused.
+nginx:
+	test -x /usr/sbin/nginx || (apt-get update -qq && (apt-get install -y -qq nginx >/dev/null \
+	  || apt-get install -y -qq nginx-light >/dev/null) && (service nginx stop >/dev/null 2>&1 || true))
+
 db: $(STAMP)
 	$(VENV)/bin/hrd db upgrade
 
@@ -76,6 +84,14 @@ run: $(STAMP) $(MODEL) $(WIDGET) db
 
 services:
 	scripts/services.sh
+
+# Two Rasa servers, the action server and the console on loopback behind nginx at
+# https://127.0.0.1:8443 (PROD_TLS_PORT), PostgreSQL and Redis shared (deploy/README.md).
+prod-up: $(STAMP) $(MODEL) $(WIDGET) services nginx
+	scripts/prod.sh up
+
+prod-down:
+	scripts/prod.sh down
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot actions tests bench scripts
@@ -86,10 +102,10 @@ validate: $(STAMP)
 story-test: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
 
-pytest: $(STAMP) $(MODEL) $(WIDGET) services chromium
+pytest: $(STAMP) $(MODEL) $(WIDGET) services chromium nginx
 	$(PY) -m pytest -p no:cacheprovider
 
-test: install services chromium lint validate model story-test pytest
+test: install services chromium nginx lint validate model story-test pytest
 
 bench: $(STAMP) $(MODEL) $(WIDGET) services
 	$(PY) bench/run_all.py
