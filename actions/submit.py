@@ -9,7 +9,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import outbox_drainer
 from actions.draft_state import clear_draft_events, org_refusal, partner_org
 from actions.guard import GuardedAction
 from bot.intake.consent import consent_given
@@ -18,10 +17,6 @@ from bot.rules import outcome_messages
 from bot.store.outbox import Queued, submit_or_queue
 
 logger = logging.getLogger(__name__)
-
-# The action server imports this module at start: intakes spooled before a crash or while
-# the database was down are saved as soon as it is reachable.
-outbox_drainer.start()
 
 
 class ActionSubmitReferral(GuardedAction):

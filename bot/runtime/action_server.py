@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import installed
+from bot.runtime import outbox_drainer
 from bot.runtime.preflight import runtime_or_exit
 from bot.runtime.secret_settings import ACTION_SECRET_HEADER
 
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     sdk_utils.update_sanic_log_level()
     with installed(runtime.settings):  # before the actions package is imported
         app = secure_app(runtime.action_secret)
+        outbox_drainer.start()
         logger.info("Action server on http://%s:%s", runtime.host, args.port)
         app.run(runtime.host, args.port, workers=sdk_utils.number_of_sanic_workers(),
                 access_log=False, motd=False)

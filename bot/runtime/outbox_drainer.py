@@ -1,5 +1,7 @@
 """Saves intakes spooled while the case database was down, once it is back, even if no
-caseworker submits again: a background thread of the action server, started at import."""
+caseworker submits again: a background thread of the action server, started by its
+entrypoint (not at import: a test process importing the actions must not drain whatever
+outbox its settings point at)."""
 
 from __future__ import annotations
 
