@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import socket
 import ssl
 import subprocess
 import time
@@ -134,6 +135,14 @@ class Shape:
         deadline = time.monotonic() + 10
         while running(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
+        if name.startswith("rasa-"):  # and its port refuses connections (nothing holds it)
+            port = self.rasa_ports[int(name.split("-")[1]) - 1]
+            while time.monotonic() < deadline:
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) != 0:
+                        return
+                time.sleep(0.1)
+            raise AssertionError(f"{name} is gone but port {port} still accepts connections")
 
     def script(self, command: str, timeout: float = 420) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(PROD_SCRIPT), command], cwd=ROOT, env=self.env,
