@@ -49,7 +49,9 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 model: $(MODEL)
 
 # The chat widget's script: socket.io-client bundled with esbuild (exact versions in the
-# lock file), served by the console; nothing is loaded from another host.
+# lock file), served by the console; nothing is loaded from another host. npm ci also installs
+# axe-core (a devDependency, for the tests only): tests/support/axe.py reads its own bundle,
+# widget/node_modules/axe-core/axe.min.js, which the console never serves.
 $(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js)
 	cd widget && npm ci --no-audit --no-fund && npm run build
 

@@ -9,8 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guard import GuardedAction
+from actions.repair import say_privacy
 from actions.responses import has_response
-from bot.intake.dialogue import explanation
+from bot.intake.dialogue import explains_privacy, explanation
 
 
 class ActionExplainQuestion(GuardedAction):
@@ -21,6 +22,11 @@ class ActionExplainQuestion(GuardedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        requested = tracker.get_slot("requested_slot")
         dispatcher.utter_message(response=explanation(
-            intent, tracker.get_slot("requested_slot"), lambda name: has_response(domain, name)))
+            intent, requested, lambda name: has_response(domain, name)))
+        if explains_privacy(intent, requested):
+            # Consent must be informed: "why?" at the consent question says where the
+            # data goes, for how long and how to withdraw it (issue 20).
+            say_privacy(dispatcher, tracker)
         return []

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.draft_state import clear_draft_events, org_refusal, partner_org
 from actions.guard import GuardedAction
+from bot.intake.completion import outcome_facts
 from bot.intake.consent import consent_given
 from bot.intake.draft import new_intake_id, submitted_answers
 from bot.rules import outcome_messages
@@ -49,13 +50,15 @@ class ActionSubmitReferral(GuardedAction):
         if isinstance(result, Queued):
             logger.warning("case database unavailable; intake %s queued", result.intake_id)
             dispatcher.utter_message(response="utter_queued")
-            return clear_draft_events()
+            return [*clear_draft_events(), SlotSet("last_outcome", outcome_facts(None)),
+                    SlotSet("last_case_reference", None)]
         logger.info("intake %s saved as %s", tracker.get_slot("intake_id"), result.reference)
         dispatcher.utter_message(response="utter_submitted", reference=result.reference)
         # Reasons cite the sources of the policy version the decision used.
         for name, values in outcome_messages(result.decision, answers):
             dispatcher.utter_message(response=name, **values)
-        return [*clear_draft_events(), SlotSet("last_case_reference", result.reference)]
+        return [*clear_draft_events(), SlotSet("last_case_reference", result.reference),
+                SlotSet("last_outcome", outcome_facts(result.decision))]
 
 
 def _user_id(tracker: Tracker) -> int | None:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.guard import GuardedAction
 from actions.responses import button_titles, language, text
 from bot.intake.countries import country_name
-from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS
+from bot.intake.questions import BOOLEAN_SLOTS, CHOICES, FORM_SLOTS, STATELESS
 
 
 def display_value(slot: str, value: Any, domain: dict[str, Any], lang: str) -> str:
@@ -53,6 +53,10 @@ class ActionAskSummaryConfirmed(GuardedAction):
             threat_line = text(domain, "utter_summary_threat_line", lang).format(
                 threat_description=values["threat_description"]
             )
-        dispatcher.utter_message(response="utter_summary", threat_line=threat_line, **values)
+        # Issue 20: a stateless defender's "country of origin" is the former residence.
+        stateless_line = (text(domain, "utter_summary_stateless_line", lang)
+                          if tracker.get_slot(STATELESS) is True else "")
+        dispatcher.utter_message(response="utter_summary", threat_line=threat_line,
+                                 stateless_line=stateless_line, **values)
         dispatcher.utter_message(response="utter_ask_confirm_summary")
         return []

@@ -1,6 +1,9 @@
 """The answer corpus (tests/bot/intake/corpus): per question and language, how many
 answers were understood, asked back (read back, a pick, or asked again) and silently wrong.
 
+The `repair` rows (issue 20) are repeat, skip, handoff, privacy and next-steps messages
+tried at every question: none may be stored, but as the contract's `unknown`.
+
 `--wrong` also lists the silently wrong answers and those asked back that had a value.
 """
 

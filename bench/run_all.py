@@ -17,6 +17,7 @@ def main() -> int:
             ["training_time.py"],
             ["turn_latency.py"],
             ["side_by_side.py"],
+            ["load_soak.py"],  # HRD_SOAK_SECONDS (default 600) shortens the soak
             ["turn_cost.py"],
             ["nlu_cv.py", "--keep", reports],
             ["nlu_cv_languages.py", "--report-only", reports],

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bare_bot import bare_bot_dir, conversation  # noqa: E402
 
+from bot.store.crypto import generate_key_text  # noqa: E402
 from tests.access.cli import new_token  # noqa: E402
 from tests.e2e.referrals import REFERRALS  # noqa: E402
 from tests.support.saved_cases import REFERENCE, check_saved_once  # noqa: E402
@@ -101,8 +102,9 @@ def start_production(
 ) -> tuple[list[Assistant], str]:
     """The production set-up on this machine: PostgreSQL, the Redis lock store, and several
     Rasa servers (each with its action server) on one database and one data key."""
+    # A shared database takes its keyring from HRD_DATA_KEY in every process (issue 12).
     env = production_env(workdir / "prod-data", DATABASE_URL=database_url,
-                         REDIS_URL="redis://127.0.0.1:6379/1")
+                         HRD_DATA_KEY=generate_key_text(), REDIS_URL="redis://127.0.0.1:6379/1")
     token = new_token("--role", "partner", "--org", "unhcr", "bench@unhcr.org", env=env)
     servers = []
     for index in range(processes):

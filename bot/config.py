@@ -70,7 +70,7 @@ def _lenient_int(value: Any, default: int, minimum: int) -> int:
 _LENIENT_MINIMUM = {
     "trusted_proxies": 0, "auth_max_failures": 1, "auth_window_seconds": 1,
     "session_idle_minutes": 1, "session_max_hours": 1, "socket_token_seconds": 1,
-    "signin_max_failures": 1, "signin_window_seconds": 1,
+    "signin_max_failures": 1, "signin_window_seconds": 1, "tracker_cache_conversations": 0,
 }
 # Unset or empty means None; the messaging channels' values are also stripped (as they
 # always were), the secrets shared between processes are taken as they are.
@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     dev_partner_org: str | None = Field(None, env="HRD_DEV_PARTNER_ORG")
     outbox_drain_seconds: float = Field(15.0, env="HRD_OUTBOX_DRAIN_SECONDS")
     domain_path: str = Field("domain.yml", env="HRD_DOMAIN_PATH")
+    # Conversations whose decrypted tracker each Rasa process keeps between turns (least
+    # recently used out; about 0.3-1 MB each): enough for the caseworkers typing at once,
+    # small enough that a process's memory stays flat over a day of intakes. 0: no cache.
+    tracker_cache_conversations: int = Field(64, env="HRD_TRACKER_CACHE_CONVERSATIONS")
     trusted_proxies: int = Field(0, env="HRD_TRUSTED_PROXIES")
     auth_max_failures: int = Field(10, env="HRD_AUTH_MAX_FAILURES")
     auth_window_seconds: int = Field(300, env="HRD_AUTH_WINDOW_SECONDS")
@@ -119,6 +123,12 @@ class Settings(BaseSettings):
     socket_token_seconds: int = Field(120, env="HRD_SOCKET_TOKEN_SECONDS")
     signin_max_failures: int = Field(5, env="HRD_SIGNIN_MAX_FAILURES")
     signin_window_seconds: int = Field(900, env="HRD_SIGNIN_WINDOW_SECONDS")
+    review_stale_days: int = Field(14, env="HRD_REVIEW_STALE_DAYS", ge=1)  # 16: attention, drafts
+
+    # What the assistant tells caseworkers (issue 20): the program's contact route for a
+    # person, and the retention the deployment's daily `hrd purge --older-than` applies.
+    handoff_contact: str | None = Field(None, env="HRD_HANDOFF_CONTACT")
+    retention_days: int | None = Field(None, env="HRD_RETENTION_DAYS")
 
     # The messaging channels (bot.channels.settings checks that each is all set or off).
     telegram_token: SecretStr | None = Field(None, env="HRD_TELEGRAM_TOKEN")
@@ -151,6 +161,15 @@ class Settings(BaseSettings):
     @validator(*_LENIENT_MINIMUM, pre=True)
     def _lenient(cls, value: Any, field: Any) -> int:
         return _lenient_int(value, field.default, _LENIENT_MINIMUM[field.name])
+
+    @validator("handoff_contact", pre=True)
+    def _contact_or_unset(cls, value: Any) -> str | None:
+        return (value.strip() if isinstance(value, str) else value) or None
+
+    @validator("retention_days", pre=True)
+    def _positive_days_or_unset(cls, value: Any) -> int | None:
+        text = str(value or "").strip()
+        return int(text) if text.isdigit() and int(text) > 0 else None
 
     @validator("data_dir", always=True)
     def _resolved(cls, value: Path) -> Path:
@@ -395,3 +414,11 @@ def console_public_origin() -> str:
     Rasa server's widget channel accepts socket.io requests from."""
     return current().console_public_url
 
+
+
+def repair_settings() -> dict[str, str | int | None]:
+    """Issue 20: HRD_HANDOFF_CONTACT, the program's contact route given to partners who ask
+    for a person, and HRD_RETENTION_DAYS, the --older-than of the deployment's daily `hrd
+    purge`, which the assistant's privacy answers state (None when unset)."""
+    conf = current()
+    return {"handoff_contact": conf.handoff_contact, "retention_days": conf.retention_days}

@@ -7,10 +7,8 @@ locking (upserts that take the row's lock until commit), the same conditions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.access.models import (
     ApiToken,
@@ -23,13 +21,6 @@ from bot.access.models import (
 )
 from bot.store.models import Case, Organization, TrackerEvent, utcnow
 from bot.store.unit_of_work import Repository
-
-
-class _Upserts(Repository):
-    def _insert(self) -> Any:
-        """The dialect's INSERT, which has ON CONFLICT (PostgreSQL and SQLite alike)."""
-        dialect = self.session.get_bind().dialect.name
-        return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 class Organizations(Repository):
@@ -155,7 +146,7 @@ class Sessions(Repository):
         self.session.execute(sa.delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
 
 
-class TotpSteps(_Upserts):
+class TotpSteps(Repository):
     def consume(self, user_id: int, step: int) -> bool:
         """Record `step` unless this or a later one was used; the upsert locks the row."""
         self.session.execute(self._insert()(TotpLastStep).values(user_id=user_id, last_step=-1)
@@ -171,7 +162,7 @@ class TotpSteps(_Upserts):
         self.session.execute(sa.delete(TotpLastStep).where(TotpLastStep.user_id == user_id))
 
 
-class AuthAttempts(_Upserts):
+class AuthAttempts(Repository):
     """The limiter's counts when Redis is not configured; keys are hashes (row keys)."""
 
     def count(self, row_key: str, now: float, window: int) -> int:
@@ -207,7 +198,7 @@ class AuthAttempts(_Upserts):
             .values(attempts=AuthAttempt.attempts - 1))
 
 
-class SenderOwners(_Upserts):
+class SenderOwners(Repository):
     def owner(self, sender_id: str) -> int | None:
         return self.session.execute(
             sa.select(SenderOwner.user_id).where(SenderOwner.sender_id == sender_id)

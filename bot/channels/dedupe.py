@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.models import Base, UTCDateTime, utcnow
 from bot.store.redis_client import configured_redis_url, redis_client
@@ -45,10 +44,8 @@ class SeenUpdateRows(Repository):
 
     def admit(self, key: str, now: datetime) -> bool:
         """Record `key`; False when it was there already (the primary key decides)."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         return bool(self.session.execute(
-            insert(SeenUpdate).values(key_hash=key, seen_at=now).on_conflict_do_nothing()
+            self._insert()(SeenUpdate).values(key_hash=key, seen_at=now).on_conflict_do_nothing()
         ).rowcount)
 
     def prune(self, before: datetime) -> None:

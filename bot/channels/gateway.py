@@ -28,6 +28,7 @@ from bot.channels.partner import auth_metadata
 from bot.channels.refusal import RefusalThrottle, refusal_text
 from bot.channels.requests import MAX_MESSAGE_CHARS
 from bot.channels.text import plain_command
+from bot.channels.turn_failure import failure_text
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class Gateway:
             ))
         except Exception as error:  # answer the platform anyway: a retry would be dropped
             logger.error("%s: message failed (%s)", self.input_channel, type(error).__name__)
+            await _say_failed(output, sender_id, text, auth_metadata(principal, inbound.language))
             return "failed"
         return "handled"
 
@@ -104,6 +106,15 @@ class Gateway:
             await output.send_text_message("", refusal_text(domain))
         except Exception as error:
             logger.error("%s: refusal not sent (%s)", self.input_channel, type(error).__name__)
+
+
+async def _say_failed(output: OutputChannel, sender_id: str, text: str,
+                      metadata: dict[str, Any]) -> None:
+    """Issue 20: the user hears that the draft is kept and to retry, never silence."""
+    try:
+        await output.send_text_message(sender_id, failure_text(text, metadata))
+    except Exception as error:
+        logger.error("failure reply not sent (%s)", type(error).__name__)
 
 
 def request_agent(request: Any) -> Any:

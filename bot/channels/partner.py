@@ -32,8 +32,14 @@ from bot.channels.requests import (
     ChatRequest,
     parse_chat_request,
 )
+from bot.channels.turn_failure import failure_text
 
 logger = logging.getLogger(__name__)
+
+# When the database or Redis cannot be reached (issue 18): a 503 the client can retry on.
+RETRY_AFTER_SECONDS = 60
+UNAVAILABLE_MESSAGE = ("The service is temporarily unavailable; nothing answered before is "
+                       "lost. Send the message again in a minute.")
 
 AUTH_METADATA_KEY = "hrd_auth"  # read by actions/session.py
 
@@ -115,8 +121,11 @@ class PartnerInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 return await self._receive(request, on_new_message)
-            except Exception as error:  # a JSON 500, never a trace or the message text
+            except Exception as error:  # a JSON 503 or 500, never a trace or the message text
                 logger.error("partner channel: request failed (%s)", type(error).__name__)
+                if store_unavailable(error):
+                    return json_error(503, "temporarily_unavailable", UNAVAILABLE_MESSAGE,
+                                      {"Retry-After": str(RETRY_AFTER_SECONDS)})
                 return json_error(500, "internal_error", "The message could not be processed.")
 
         return webhook
@@ -145,6 +154,31 @@ class PartnerInput(InputChannel):
     ) -> HTTPResponse:
         """One turn of the conversation; the bot's replies as Rasa's REST channel gives them."""
         collector = CollectingOutputChannel()
-        await on_new_message(UserMessage(chat.message, collector, chat.sender,
-                                         input_channel=self.name(), metadata=metadata))
+        try:
+            await on_new_message(UserMessage(chat.message, collector, chat.sender,
+                                             input_channel=self.name(), metadata=metadata))
+        except Exception as error:  # issue 20: a reply, never silence (the draft is kept)
+            logger.error("partner channel: turn failed (%s)", type(error).__name__)
+            return json_response([{"recipient_id": chat.sender,
+                                   "text": failure_text(chat.message, metadata)}])
         return json_response(collector.messages)
+
+
+def store_unavailable(error: BaseException) -> bool:
+    """The database (the tracker store, the tokens, the cases) or Redis (the conversation
+    lock) could not be reached: an outage to retry after, not a bug. Rasa may wrap the
+    error, so its causes are looked at too."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OperationalError | RedisConnectionError | RedisTimeoutError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -209,13 +209,13 @@ class SlackChannel(SlackInput):
         if content_type == "application/x-www-form-urlencoded":
             try:
                 body = json.loads((request.form or {}).get("payload") or "")
-            except ValueError:
+            except (ValueError, RecursionError):  # deeply nested JSON: not a 500
                 return refused(400, "malformed payload")
             parsed = parse_action(body) if isinstance(body, dict) else None
         else:
             try:
                 body = json.loads(request.body or b"")
-            except ValueError:
+            except (ValueError, RecursionError):
                 return refused(400, "malformed event")
             if not isinstance(body, dict):
                 return refused(400, "malformed event")

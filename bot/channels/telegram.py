@@ -208,7 +208,7 @@ class TelegramChannel(TelegramInput):
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         try:
             update = json.loads(request.body or b"")
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested JSON: RecursionError, not a 500
             return refused(400, "malformed update")
         parsed = parse_update(update) if isinstance(update, dict) else None
         if parsed is None:

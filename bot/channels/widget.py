@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -44,6 +44,8 @@ from bot.channels.choices import chosen_payload, offered_buttons
 from bot.channels.partner import AUTH_METADATA_KEY
 from bot.channels.requests import MAX_MESSAGE_CHARS, control_free, utf8_clean
 from bot.channels.text import plain_command
+from bot.channels.turn_failure import failure_text
+from bot.channels.widget_output import WidgetOutput
 from bot.config import console_public_origin
 
 logger = logging.getLogger(__name__)
@@ -131,8 +133,10 @@ class WidgetInput(SocketIOInput):
             self._app = getattr(request, "app", None) or self._app
             return True
 
+        # An event may come with no argument or several (a raw client): no data is
+        # refused as any other malformed payload, and the extra arguments are ignored.
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             claims = await claims_of(sid)
             if claims is None:
                 await sio.disconnect(sid, namespace=namespace)
@@ -145,7 +149,7 @@ class WidgetInput(SocketIOInput):
             await sio.emit("session_confirm", claims.sender_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
             claims = await claims_of(sid)
             if claims is None:
                 await sio.disconnect(sid, namespace=namespace)
@@ -170,10 +174,13 @@ class WidgetInput(SocketIOInput):
                 await sio.emit(ERROR_EVENT, {"code": "invalid_message"}, room=sid,
                                namespace=namespace)
                 return
-            await on_new_message(UserMessage(
-                text, SocketIOOutput(sio, self.bot_message_evt), claims.sender_id,
-                input_channel=self.name(),
-                metadata=auth_metadata(claims),  # never the client's metadata
-            ))
+            output = WidgetOutput(sio, self.bot_message_evt)
+            metadata = auth_metadata(claims)  # never the client's metadata
+            try:
+                await on_new_message(UserMessage(text, output, claims.sender_id,
+                                                 input_channel=self.name(), metadata=metadata))
+            except Exception as error:  # issue 20: a reply, never silence (the draft is kept)
+                logger.error("widget: turn failed (%s)", type(error).__name__)
+                await output.send_text_message(claims.sender_id, failure_text(text, metadata))
 
         return webhook

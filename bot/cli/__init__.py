@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.purge",
     "bot.cli.orgs",
     "bot.cli.users",
+    "bot.cli.backup",
 )
 
 

@@ -33,13 +33,15 @@ def rotate_command(args: argparse.Namespace) -> int:
     # module hashes a dummy password when imported.
     from bot.access.key_rotation import ROTATION_STEPS as ACCESS_ROTATION_STEPS
 
-    if args.keyring_out is not None and args.keyring_out.exists():
-        raise CommandError(f"{args.keyring_out} exists; choose a new file")
+    # An existing --keyring-out is refused by rotate_keys unless it is the unfinished
+    # rotation of these keys, which is then resumed.
     try:
         report = rotate_keys(keep_old=args.keep_old, keyring_out=args.keyring_out,
                              steps=ACCESS_ROTATION_STEPS)
     except (RotationError, crypto.KeyringError) as error:
         raise CommandError(str(error)) from error
+    if report.resumed:
+        print(f"resumed the interrupted rotation to {report.new_key_id}")
     print(f"current key: {report.new_key_id} (keyring in {report.keyring_file})")
     print(f"re-encrypted: {report.cases} cases, {report.tracker_events} tracker events, "
           f"{report.outbox_files} outbox files")

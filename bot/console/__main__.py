@@ -7,14 +7,15 @@ import logging
 
 from bot.config import current, with_settings
 from bot.console.app import create_app
-from bot.store.crypto import KeyringError, require_keys_at_start
+from bot.store.crypto import KeyringError
+from bot.store.key_check import check_keys_open_stored_data
 
 
 @with_settings
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        require_keys_at_start()
+        check_keys_open_stored_data()  # the keys load and open what is stored (issue 18)
     except KeyringError as error:
         raise SystemExit(f"console: {error}") from None
     app = create_app()

@@ -17,8 +17,10 @@ from bot.console.auth.pages import auth_blueprint
 from bot.console.dashboard.pages import dashboard_blueprint
 from bot.console.i18n.pages import language_blueprint
 from bot.console.partner.pages import partner_blueprint
+from bot.console.review.attention import attention_blueprint
 from bot.console.review.pages import review_blueprint
 from bot.console.web.errors import JsonErrorHandler, security_headers
+from bot.console.web.health import health_blueprint
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY_BYTES = 16 * 1024  # the API reads no bodies; the pages' forms are small
@@ -42,6 +44,8 @@ def create_app(name: str = "hrd_console", limiter: FailedAuthLimiter | None = No
     app.blueprint(partner_blueprint())
     app.blueprint(review_blueprint())
     app.blueprint(dashboard_blueprint())
+    app.blueprint(attention_blueprint())
+    app.blueprint(health_blueprint())  # /healthz, /readyz: no session, states only
     app.static("/static", str(STATIC), name="console_static")
     app.register_middleware(refuse_writes(limiter), "request")
     app.register_middleware(security_headers, "response")

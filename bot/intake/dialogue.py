@@ -82,6 +82,15 @@ def previous_bot_action(events: Iterable[Mapping[str, Any]]) -> str | None:
     return None
 
 
+# The consent question's "why" also answers the privacy questions (who, where, how long,
+# withdrawal): informed consent depends on them (issue 20).
+PRIVACY_EXPLAINED_AT = frozenset({"consent_to_share"})
+
+
+def explains_privacy(intent: str | None, requested: str | None) -> bool:
+    return intent == "ask_why" and (slot_of(requested) or requested) in PRIVACY_EXPLAINED_AT
+
+
 def explanation(intent: str | None, requested: str | None,
                 has_response: Callable[[str], bool]) -> str:
     """Why a question is asked ("ask_why") or help with it; at a read-back, about the

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.intake.parsed import Parsed
-from bot.intake.questions import ACTIVITY_DESCRIPTION, FORM_SLOTS, READBACK_SLOTS
+from bot.intake.questions import ACTIVITY_DESCRIPTION, FORM_SLOTS, READBACK_SLOTS, STATELESS
 
 # Slots that belong to one draft and are cleared when it is submitted, refused or cancelled.
 DRAFT_SLOTS: tuple[str, ...] = (
@@ -18,6 +18,7 @@ DRAFT_SLOTS: tuple[str, ...] = (
     "misunderstood",
     "readback",
     ACTIVITY_DESCRIPTION,
+    STATELESS,
 )
 
 
@@ -70,10 +71,13 @@ def described(slot: str, text: str) -> dict[str, Any]:
 
 
 def submitted_answers(slots: Mapping[str, Any]) -> dict[str, Any]:
-    """What is saved with the case: the answers, and the activity in the caseworker's own
-    words for the officer (encrypted with the rest, not a contract answer)."""
+    """What is saved with the case: the answers, and for the officer (encrypted with the
+    rest, not contract answers) the activity in the caseworker's own words and whether the
+    defender is stateless."""
     answers = answers_from_slots(slots)
     description = slots.get(ACTIVITY_DESCRIPTION)
     if description:
         answers[ACTIVITY_DESCRIPTION] = str(description)[:DESCRIPTION_LIMIT]
+    if slots.get(STATELESS) is True:
+        answers[STATELESS] = True
     return answers

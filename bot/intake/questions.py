@@ -70,6 +70,9 @@ TEXT_SLOTS: frozenset[str] = frozenset({"partner_case_reference", "threat_descri
 # Kept with the case for the officer, encrypted with the answers, but not a contract slot
 # (the case API's "answers" leave it out): the caseworker's own words for the activity.
 ACTIVITY_DESCRIPTION = "hrd_activity_description"
+# Likewise: the defender is stateless, so country_of_origin holds the country of former
+# habitual residence (issue 20). Saved only when true.
+STATELESS = "stateless"
 
 # A read-back is its own question, confirm_<slot> (intake-contract.md), for every question
 # whose answer is read rather than stored as typed.

@@ -21,9 +21,11 @@ from bot.intake.questions import (
     COUNTRY_SLOTS,
     FORM_SLOTS,
     READBACK_SLOTS,
+    STATELESS,
     TEXT_SLOTS,
 )
 from bot.intake.readback import ACCEPT, REJECT, pending, readback_slot, resolve, slot_of
+from bot.intake.repair import STATELESS_QUESTION, skip_decision, skip_kind, stateless_rest
 
 Slots = Mapping[str, Any]
 # Whether the domain has a response of that name (problem-specific texts are optional).
@@ -93,10 +95,18 @@ def not_understood(slot: str, problem: str | None, slots: Slots, has_response: H
 
 def route_answer(slot: str, text: str, slots: Slots, has_response: HasResponse) -> Route:
     """The reply to a form question: a correction, a reading to confirm, an answer, or
-    not understood."""
+    not understood. A skip or "I don't know" is never read as an answer's words."""
+    kind = skip_kind(text)
+    if kind is not None:
+        skipped = skip_decision(slot, kind, has_response)
+        return Route(skipped.updates, skipped.responses)
     corrected = _corrected(text, slots, slot)
     if corrected is not None:
         return corrected
+    if slot == STATELESS_QUESTION:
+        rest = stateless_rest(text)
+        if rest is not None:
+            return _stateless(rest, slots)
     parsed = parse_answer(slot, text)
     if parsed.needs_readback:
         # Read back before storing: the form asks confirm_<slot> next.
@@ -104,6 +114,22 @@ def route_answer(slot: str, text: str, slots: Slots, has_response: HasResponse) 
     if parsed.ok:
         return Route({**answer_updates(slot, parsed, slots), **described(slot, text)})
     return not_understood(slot, parsed.problem, slots, has_response)
+
+
+def _stateless(rest: str, slots: Slots) -> Route:
+    """A stateless defender: recorded as such, and the question becomes the country of
+    former habitual residence, unless the same message names it ("Bidoon, lived in
+    Kuwait"). The stateless words themselves never name a country."""
+    slot = STATELESS_QUESTION
+    parsed = parse_answer(slot, rest) if rest else None
+    if parsed is not None and parsed.needs_readback:
+        return Route({slot: None, STATELESS: True, "readback": pending(slot, parsed)},
+                     ("utter_stateless_noted",))
+    if parsed is not None and parsed.ok:
+        return Route({STATELESS: True, **answer_updates(slot, parsed, slots)},
+                     ("utter_stateless_noted",))
+    return Route({slot: None, STATELESS: True, "misunderstood": 0},
+                 ("utter_stateless_noted",))
 
 
 def route_summary_reply(text: str, slots: Slots) -> Route:

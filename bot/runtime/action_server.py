@@ -1,12 +1,14 @@
 """`python -m bot.runtime.action_server [--port 5055]`: rasa_sdk's action server for the
-`actions` package, built with rasa_sdk's own create_app, with three changes:
+`actions` package, built with rasa_sdk's own create_app, with these changes:
 
 - it listens on HRD_BIND_HOST (127.0.0.1 by default; `rasa run actions` always takes 0.0.0.0);
 - it answers only Rasa: every request but /health must carry the shared secret
   (bot.runtime.secret_settings) in the X-HRD-Action-Secret header, compared in constant
-  time; without it the answer is 401 and no action runs;
+  time; without it the answer is 401 and no action runs; /health ({"status": "ok"}) is for
+  the supervisor (scripts/run.sh), Rasa's own /health and an orchestrator's probes;
 - an error answers a fixed JSON body and logs the exception's type only (rasa_sdk answers
-  {"request_body": <the whole tracker>}, which Rasa then logs); no CORS, no access log.
+  {"request_body": <the whole tracker>}, which Rasa then logs); no CORS, no access log;
+- it exits 1 when it cannot listen (its port taken), so the supervisor retries it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from sanic.response import HTTPResponse
 
 from bot.config import installed
 from bot.runtime import outbox_drainer
-from bot.runtime.preflight import runtime_or_exit
+from bot.runtime.listening import Listening
+from bot.runtime.preflight import data_key_or_exit, runtime_or_exit
 from bot.runtime.secret_settings import ACTION_SECRET_HEADER
 
 logger = logging.getLogger(__name__)
@@ -71,11 +74,15 @@ def main(argv: list[str] | None = None) -> None:
     sdk_utils.configure_colored_logging(None)
     sdk_utils.update_sanic_log_level()
     with installed(runtime.settings):  # before the actions package is imported
+        data_key_or_exit()  # a wrong key never serves, never writes
         app = secure_app(runtime.action_secret)
         outbox_drainer.start()
+        listening = Listening("the action server")
+        listening.watch(app)
         logger.info("Action server on http://%s:%s", runtime.host, args.port)
         app.run(runtime.host, args.port, workers=sdk_utils.number_of_sanic_workers(),
                 access_log=False, motd=False)
+        listening.exit_unless_served()
 
 
 if __name__ == "__main__":

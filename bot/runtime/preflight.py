@@ -4,9 +4,10 @@ Each server checks them again itself (bot.runtime.rasa_server, bot.runtime.actio
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
-from bot.config import Settings, SettingsError, refuse_to_start
+from bot.config import Settings, SettingsError, installed, refuse_to_start
 from bot.runtime.secret_settings import action_secret, rasa_api_token
 
 
@@ -35,8 +36,25 @@ def runtime_or_exit() -> Runtime:
         refuse_to_start(error)
 
 
+def data_key_or_exit() -> None:
+    """The data keyring opens what is stored (bot.store.key_check), or a one-line message
+    and exit status 2 before anything is served or written. Call with the settings
+    installed."""
+    from bot.store import crypto, db
+    from bot.store.key_check import check_keys_open_stored_data
+
+    try:
+        check_keys_open_stored_data()
+    except crypto.KeyringError as error:
+        print(f"hrd: refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    finally:
+        db.dispose_engines()  # no connection of this check is inherited by a server worker
+
+
 def main() -> None:
-    runtime_or_exit()
+    with installed(runtime_or_exit().settings):
+        data_key_or_exit()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
   (bot.runtime.api_auth); without it the API is off;
 - every call to the action server carries the shared secret (bot.runtime.secret_settings) in
   a header, added to endpoints.yml's action_endpoint here, so the secret is in no file of
-  the repository and no ${VAR} in endpoints.yml can stop Rasa when it is unset.
+  the repository and no ${VAR} in endpoints.yml can stop Rasa when it is unset;
+- GET /health tells, without a token, whether the model is loaded and the action server
+  reachable (bot.runtime.health), for the supervisor and an orchestrator;
+- a server that could not listen (its port taken) exits 1, so the supervisor retries it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import os
 import sys
 
 from bot.config import installed
-from bot.runtime.preflight import Runtime, runtime_or_exit
+from bot.runtime.preflight import Runtime, data_key_or_exit, runtime_or_exit
 from bot.runtime.secret_settings import ACTION_SECRET_HEADER
 
 DEFAULT_PORT = 5005
@@ -46,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     runtime = runtime_or_exit()
     with installed(runtime.settings):  # what every module of this process reads
+        data_key_or_exit()  # a wrong key never serves, never writes
         _serve(args, runtime)
 
 
@@ -54,7 +58,8 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
     import rasa.core.run
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.runtime import action_results, api_auth
+    from bot.runtime import action_results, action_unreachable, api_auth, fail_closed, health
+    from bot.runtime.listening import Listening
 
     sys.path.insert(1, os.getcwd())  # as `rasa` does: custom components by module path
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
@@ -66,6 +71,9 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
     if runtime.api_token:
         api_auth.install()
     action_results.install()
+    action_unreachable.install()  # issue 20: never silence when the action server fails
+    listening = Listening("the Rasa server")
+    fail_closed.install()  # a store that fails answers no turn (no in-memory fallback)
     rasa.core.run.serve_application(
         model_path=args.model,
         credentials=args.credentials,
@@ -74,7 +82,9 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
         auth_token=runtime.api_token,
         enable_api=runtime.api_token is not None,
         endpoints=endpoints,
+        server_listeners=[health.listener(endpoints.action.url), *listening.listeners()],
     )
+    listening.exit_unless_served()  # a taken port: exit 1, not 0 (bot.runtime.listening)
 
 if __name__ == "__main__":
     main()

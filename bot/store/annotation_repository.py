@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.annotations import CaseNote, CaseReview, CaseTag
 from bot.store.cases import CaseNotFound
@@ -27,10 +25,6 @@ class Annotations(Repository):
         if case_id is None:
             raise CaseNotFound(reference)
         return int(case_id)
-
-    def _insert(self) -> Any:  # the dialect's INSERT ... ON CONFLICT
-        dialect = self.session.get_bind().dialect.name
-        return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
     def mark_reviewed(self, reference: str, user_id: int) -> None:
         self.session.execute(self._insert()(CaseReview).values(
@@ -51,8 +45,25 @@ class Annotations(Repository):
         self.session.add(CaseNote(note_uid=note_uid, case_id=self.case_id(reference),
                                   author=user_id, created_at=utcnow(), body=body))
 
+    def edit_note(self, reference: str, user_id: int, old_uid: str, note_uid: str,
+                  body: bytes) -> bool:
+        """A new version of the case's note `old_uid` (its current version only): a new row
+        that replaces it; the old row stays as history. False if `old_uid` is not a current
+        note of this case (unknown, another case's, or already replaced)."""
+        case_id = self.case_id(reference)
+        old = self.session.execute(sa.select(CaseNote).where(
+            CaseNote.note_uid == old_uid, CaseNote.case_id == case_id)).scalar_one_or_none()
+        if old is None or self.session.execute(sa.select(CaseNote.id).where(
+                CaseNote.replaces_id == old.id)).first() is not None:
+            return False
+        self.session.add(CaseNote(note_uid=note_uid, case_id=case_id, author=user_id,
+                                  created_at=utcnow(), body=body, replaces_id=old.id))
+        self.session.flush()  # the unique replaces_id refuses a second edit of one version
+        return True
+
     def of_case(self, reference: str) -> tuple[CaseReview | None, list[str], list[CaseNote]]:
-        """The case's reviewed mark, its tags (alphabetical) and notes (oldest first)."""
+        """The case's reviewed mark, its tags (alphabetical) and every note version (oldest
+        first; a version's `replaces_id` names the one it replaced)."""
         case_id = self.case_id(reference)
         tags = self.session.execute(sa.select(CaseTag.tag).where(CaseTag.case_id == case_id)
                                     .order_by(CaseTag.tag)).scalars()

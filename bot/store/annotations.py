@@ -45,3 +45,4 @@ class CaseNote(Base):
     author = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False)
     created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
     body = sa.Column(sa.LargeBinary, nullable=False)
+    replaces_id = sa.Column(sa.Integer, nullable=True, unique=True, index=True)  # 0009: edits

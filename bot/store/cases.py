@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +45,7 @@ from bot.store.models import (
     ReferenceCounter,
     utcnow,
 )
+from bot.store.unit_of_work import dialect_insert
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class CaseSummary:
 
 # Saved (encrypted) with the answers for the officer, but no slot of the contract: the
 # case API's "answers" leave them out (intake-contract.md).
-OFFICER_NOTES = frozenset({"hrd_activity_description"})
+OFFICER_NOTES = frozenset({"hrd_activity_description", "stateless"})
 
 
 @dataclass(frozen=True)
@@ -221,10 +221,9 @@ def _submit_locked(
 def _lock_year(session: Session, year: int) -> int:
     """Create the year's counter if needed and lock it until commit; return its last seq.
     On SQLite the transaction already holds the database write lock (BEGIN IMMEDIATE)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(ReferenceCounter).values(year=year, last_seq=0).on_conflict_do_nothing()
+        dialect_insert(session)(ReferenceCounter).values(year=year, last_seq=0)
+        .on_conflict_do_nothing()
     )
     return session.execute(
         sa.select(ReferenceCounter.last_seq)

@@ -3,7 +3,10 @@ tracker events, case notes, outbox spool files) re-encrypted under it, and whate
 packages above the store keep encrypted, by steps their caller passes in (`steps`: the
 `hrd keys rotate` command passes bot.access's, which re-encrypts TOTP secrets). The old
 keys stay in the keyring until nothing is left under them, so a crash midway loses
-nothing: rerun it.
+nothing: rerun it, and it resumes the unfinished rotation (the same new key, no third one):
+with a key file, a marker beside it (`<key file>.rotating`) names the key being rotated to
+until the rotation is done; with HRD_DATA_KEY, the --keyring-out file already written is
+the unfinished rotation when it holds every current key plus a new current one.
 
 Running servers re-read the key file when it changes, so they encrypt under the new key
 from then on. With HRD_DATA_KEY (no key file) the new keyring is written to a file the
@@ -60,6 +63,33 @@ class RotationReport:
     other: int = 0  # by the steps passed in
     retired_key_ids: list[str] = field(default_factory=list)
     keyring_file: Path | None = None
+    resumed: bool = False  # an interrupted rotation finished
+
+
+def _marker(key_file: Path) -> Path:
+    return key_file.with_name(key_file.name + ".rotating")
+
+
+def _unfinished(old: crypto.Keyring, keyring_out: Path | None) -> crypto.Keyring | None:
+    """The keyring of an interrupted rotation to finish, or None to start a new one."""
+    if old.path is not None:
+        marker = _marker(old.path)
+        try:
+            pending = marker.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        return old if pending == old.current_id else None
+    if keyring_out is None or not keyring_out.exists():
+        return None
+    try:
+        new = crypto.parse_keyring(keyring_out.read_text(encoding="ascii"))
+    except (OSError, UnicodeError, crypto.KeyringError) as error:
+        raise RotationError(f"{keyring_out} exists and is no keyring; choose a new file"
+                            ) from error
+    if new.current_id in old.keys or any(new.keys.get(k) != v for k, v in old.keys.items()):
+        raise RotationError(f"{keyring_out} exists and is not an unfinished rotation of "
+                            "these keys; choose a new file")
+    return new
 
 
 def rotate_keys(
@@ -69,18 +99,29 @@ def rotate_keys(
     """`steps`: the other packages' re-encryption, run in every pass after the store's
     own. A ciphertext no step covers becomes unreadable once the old key is retired."""
     old = crypto.current_keyring()
-    new = old.with_new_current_key()
+    if old.path is None and keyring_out is None:
+        raise RotationError("the keys come from HRD_DATA_KEY: give a file for the new keyring")
+    unfinished = _unfinished(old, keyring_out)
+    new = unfinished or old.with_new_current_key()
     if old.path is not None:
-        crypto.write_key_file(old.path, new)
+        if unfinished is None:
+            # The marker first: a crash before the key file is written leaves a marker
+            # naming no current key, which the next run ignores.
+            write_private_file(_marker(old.path), new.current_id.encode("ascii"),
+                               replace=True)
+            crypto.write_key_file(old.path, new)
         target = old.path
-    elif keyring_out is not None:
-        write_private_file(keyring_out, (new.to_text() + "\n").encode("ascii"), replace=False)
+    else:
+        assert keyring_out is not None
+        if unfinished is None:
+            write_private_file(keyring_out, (new.to_text() + "\n").encode("ascii"),
+                               replace=False)
         target = keyring_out
         keep_old = True
-    else:
-        raise RotationError("the keys come from HRD_DATA_KEY: give a file for the new keyring")
-    logger.info("key %s is now current; re-encrypting", new.current_id)
-    report = RotationReport(new_key_id=new.current_id, keyring_file=target)
+    logger.info("key %s is now current; re-encrypting%s", new.current_id,
+                " (resuming an interrupted rotation)" if unfinished else "")
+    report = RotationReport(new_key_id=new.current_id, keyring_file=target,
+                            resumed=unfinished is not None)
     clean_passes = 0
     for _ in range(_MAX_PASSES):
         changed = (_reencrypt_cases(new), _reencrypt_tracker(new), _reencrypt_outbox(new),
@@ -102,6 +143,8 @@ def rotate_keys(
     if not keep_old and old.path is not None:
         crypto.write_key_file(old.path, new.only_current())
         report.retired_key_ids = [k for k in old.keys if k != new.current_id]
+    if old.path is not None:
+        _marker(old.path).unlink(missing_ok=True)
     logger.info("rotation to %s done: %d cases, %d tracker events, %d outbox files",
                 new.current_id, report.cases, report.tracker_events, report.outbox_files)
     return report

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import TrackerEvent
 
-MAX_CONVERSATIONS = 512  # about 1 MB each for a whole intake: bounded, least recently used out
+MAX_CONVERSATIONS = 64  # the default of HRD_TRACKER_CACHE_CONVERSATIONS (bot/config.py)
 
 # Of one sender's stored events: their number, lowest and highest id, and the highest one's
 # ciphertext (its random nonce tells it apart even when SQLite reuses a deleted row's id).

@@ -20,6 +20,7 @@ from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.config import current
 from bot.store import crypto, db
 from bot.store.associated_data import tracker_label
 from bot.store.models import Base, TrackerEvent
@@ -51,7 +52,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self.engine = db.engine()
         self.sessionmaker = db.session_factory()
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
-        self._cache = TrackerCache()  # decrypts only the events added since the last turn
+        # Decrypts only the events added since the last turn.
+        self._cache = TrackerCache(current().tracker_cache_conversations)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)

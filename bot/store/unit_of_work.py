@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.db import session_scope
@@ -22,11 +23,19 @@ from bot.store.db import session_scope
 R = TypeVar("R", bound="Repository")
 
 
+def dialect_insert(session: Session) -> Any:
+    """The database's own INSERT, which has ON CONFLICT (PostgreSQL and SQLite alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 class Repository:
     """Reads and writes one package's tables inside a unit of work."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _insert(self) -> Any:
+        return dialect_insert(self.session)
 
 
 class UnitOfWork:

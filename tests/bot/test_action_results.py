@@ -19,6 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.runtime import action_results, rasa_server
+from tests.support.rasa_patches import keep_rasa_as_shipped
 from tests.support.servers import ROOT
 
 DOMAIN = Domain.from_yaml("""
@@ -75,6 +76,7 @@ def test_the_rasa_server_uses_the_validator_built_once(
     import rasa.core.run
 
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RASA_VALIDATION)
+    keep_rasa_as_shipped(monkeypatch)  # the other tests here call RemoteAction.run as shipped
     served: list[Any] = []
     monkeypatch.setattr(rasa.core.run, "serve_application", lambda **kw: served.append(
         RemoteAction._validate_action_result))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.security.conftest import Running, http
+from tests.support.rasa_patches import keep_rasa_as_shipped
 from tests.support.servers import MODEL, ROOT, assistant_env
 
 SHORT = "s3cret-but-31-characters-long!!"
@@ -85,8 +86,7 @@ def test_the_api_is_on_only_with_a_token(monkeypatch: pytest.MonkeyPatch, tmp_pa
     from bot.runtime import rasa_server
 
     served: dict = {}
-    # api_auth.install() replaces it; restored after the test.
-    monkeypatch.setattr(rasa.server, "requires_auth", rasa.server.requires_auth)
+    keep_rasa_as_shipped(monkeypatch)  # api_auth.install() and the others: restored after
     monkeypatch.setattr(rasa.core.run, "serve_application", lambda **kw: served.update(kw))
     monkeypatch.setattr(rasa_server, "_configure_logging", lambda: None)
     monkeypatch.setenv("HRD_DATA_DIR", str(tmp_path))

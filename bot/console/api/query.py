@@ -25,6 +25,12 @@ ORG_ID = re.compile(r"[a-z][a-z0-9_]{1,63}")
 REFERENCE_SEARCH = re.compile(r"[A-Za-z0-9-]{1,32}")
 PRIORITIES = ("urgent", "high", "standard")
 MAX_LIMIT = 1000
+# The review pages' orders: urgent first (then newest) unless the supervisor picks another.
+SORTS = ("urgent", "newest", "oldest", "reference", "partner", "status")
+PAGE_SIZE = 50
+MAX_PAGE = 100_000
+# The partner's own case reference, as typed in the chat: searched in the decrypted answers.
+PARTNER_REFERENCE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 
 
 class InvalidFilter(ValueError):
@@ -73,6 +79,12 @@ class ReferenceSearch(_Pattern):
     @classmethod
     def validate(cls, value: Any) -> str:
         return super().validate(value).upper()
+
+
+class PartnerReference(_Pattern):
+    """Part of the partner's own reference, matched case-insensitively."""
+
+    pattern = PARTNER_REFERENCE
 
 
 class Year(int):
@@ -127,6 +139,10 @@ class Offset(_Count):
     least = 0
 
 
+class Page(_Count):
+    least, most = 1, MAX_PAGE
+
+
 class Day:
     """An ISO date (YYYY-MM-DD), as a browser's date field sends it."""
 
@@ -165,6 +181,10 @@ class CaseQuery(BaseModel):
         None, description="Priority")
     reviewed: bool | None = Field(None, description="Marked reviewed by a supervisor")
     tag: Tag | None = Field(None, description="Carries this tag")
+    partner_reference: PartnerReference | None = Field(
+        None, description="Part of the partner's own case reference")
+    sort: Literal[SORTS] | None = Field(None, description="Order of the list")  # type: ignore[valid-type]
+    page: Page = Field(1, description="Page of the list (review pages)")
 
     class Config:
         extra = "forbid"
@@ -212,6 +232,10 @@ class Surface:
         if bad or query is None:
             # The first in the surface's order of checks is the one reported.
             raise self.refused(next(name for name in self.refusals if name in bad))
+        if query.date_from and query.date_to and query.date_from > query.date_to:
+            # Not an empty list: the dates are the wrong way round, and the page says so.
+            raise InvalidFilter(INVERTED_RANGE, date_from=query.date_from.isoformat(),
+                                date_to=query.date_to.isoformat())
         return query
 
     def _given(self, args: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -271,6 +295,8 @@ API = Surface(
 )
 
 _DATE = N_("{name} must be a date (YYYY-MM-DD)")
+INVERTED_RANGE = N_("The start date ({date_from}) is after the end date ({date_to}): "
+                    "swap them to see the cases between.")
 _ONE_OF = N_("{name} must be one of {allowed}")
 _YES_NO = N_("{name} must be yes or no")
 
@@ -279,7 +305,8 @@ _YES_NO = N_("{name} must be yes or no")
 REVIEW = Surface(
     params={"reference": "reference", "partner": "partner", "date_from": "date_from",
             "date_to": "date_to", "outcome": "eligibility", "urgent": "urgent",
-            "priority": "priority", "status": "status", "reviewed": "reviewed", "tag": "tag"},
+            "priority": "priority", "status": "status", "reviewed": "reviewed", "tag": "tag",
+            "partner_ref": "partner_reference", "sort": "sort", "page": "page"},
     yes_no=("yes", "no"),
     strict=False,
     refusals={
@@ -293,5 +320,9 @@ REVIEW = Surface(
         "urgent": (_YES_NO, {"name": "urgent"}),
         "reviewed": (_YES_NO, {"name": "reviewed"}),
         "tag": (N_("tag: lower-case letters, digits, - and _"), {}),
+        "partner_ref": (N_("partner reference: up to 64 characters, no control characters"),
+                        {}),
+        "sort": (_ONE_OF, {"name": "sort", "allowed": ", ".join(SORTS)}),
+        "page": (N_("page must be a whole number from 1"), {}),
     },
 )

@@ -54,11 +54,13 @@ def home_for(role: str) -> str:
 def auth_blueprint(signin_limiter: FailedAuthLimiter) -> Blueprint:
     pages = Blueprint("hrd_console_auth")
 
-    def signin_form(request: Request, status: int = 200, error: str | None = None
-                    ) -> HTTPResponse:
+    def signin_form(request: Request, status: int = 200, error: str | None = None,
+                    email: str = "") -> HTTPResponse:
+        """`email`: what was typed, given back after a failure (never the password)."""
         # Before there is a session, the form's CSRF token is a double-submit cookie.
         token = secrets.token_urlsafe(32)
-        page = render(request, "signin.html", status=status, signin_token=token, error=error)
+        page = render(request, "signin.html", status=status, signin_token=token, error=error,
+                      email=email[:254])
         _set_cookie(page, _signin_cookie_name(), token)
         return page
 
@@ -89,7 +91,7 @@ def auth_blueprint(signin_limiter: FailedAuthLimiter) -> Blueprint:
         # a check made before the first failure is recorded (bot.access.ratelimit).
         allowed = [await signin_limiter.attempt(key) for key in keys]
         if not all(allowed):
-            return signin_form(request, 429, TOO_MANY)
+            return signin_form(request, 429, TOO_MANY, email)
         async with signin_limiter.serialized(keys[0]):  # one verification per account
             result = await asyncio.to_thread(check_sign_in, email, password, code)
         if result.outcome is not Outcome.OK or result.user_id is None:
@@ -98,7 +100,7 @@ def auth_blueprint(signin_limiter: FailedAuthLimiter) -> Blueprint:
                 logger.info("console: user %s has no one-time codes (hrd users totp)",
                             result.user_id)
             logger.info("console: failed sign-in")
-            return signin_form(request, 401, WRONG)
+            return signin_form(request, 401, WRONG, email)
         for key in keys:
             await signin_limiter.succeeded(key)
         session_id = await asyncio.to_thread(start_session, result.user_id)

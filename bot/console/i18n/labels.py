@@ -28,6 +28,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         "current_country": NC_("slot", "Current country"),
         "hrd_activity": NC_("slot", "Human rights work"),
         "hrd_activity_description": NC_("slot", "Human rights work, in the caseworker's words"),
+        "stateless": NC_("slot", "Stateless (country of origin is the former habitual residence)"),
         "persecution_agent": NC_("slot", "Persecuted by"),
         "fled_persecution": NC_("slot", "Fled persecution"),
         "refugee_status": NC_("slot", "Refugee status"),

@@ -12,14 +12,21 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.access.auth import Principal
+from bot.access.drafts import open_drafts, resume_draft
 from bot.access.web import json_error, json_response
-from bot.access.widget_tokens import current_sender, issue_token, new_sender, owns_sender
+from bot.access.widget_tokens import (
+    current_sender,
+    issue_token,
+    new_sender,
+    owns_sender,
+    sender_prefix,
+)
 from bot.config import console_settings
 from bot.console.api.cases import REFERENCE
-from bot.console.api.query import CaseQuery
 from bot.console.auth.guards import SUPERVISOR_ROLES, not_found, requires
 from bot.console.i18n.language import request_language
-from bot.console.review.queries import find_cases
+from bot.console.partner.case_list import own_cases
+from bot.console.partner.chat_view import chat_view
 from bot.console.review.transcripts import chat_messages, sender_events
 from bot.console.web.audit import audit_case
 from bot.console.web.rendering import redirect, render
@@ -44,13 +51,6 @@ def _case_for(principal: Principal, reference: str) -> Any:
     return case
 
 
-def _own_cases(principal: Principal) -> list[Any]:
-    rows = find_cases(CaseQuery(), partner=principal.org_id)
-    for row in rows:
-        audit_case(row.reference, principal.actor, "listed")
-    return rows
-
-
 def partner_blueprint() -> Blueprint:
     pages = Blueprint("hrd_console_partner")
 
@@ -59,14 +59,38 @@ def partner_blueprint() -> Blueprint:
     async def chat(request: Request, principal: Principal) -> HTTPResponse:
         sender = await asyncio.to_thread(current_sender, principal.user_id)
         # History comes from the encrypted tracker store, rendered (escaped) on the server.
-        history = chat_messages(await asyncio.to_thread(sender_events, sender))
-        return render(request, "chat.html", history=history, sender=sender,
-                      rasa_url=console_settings().rasa_public_url)
+        events = await asyncio.to_thread(sender_events, sender)
+        view = chat_view(events, chat_messages(events))
+        drafts = [d for d in await asyncio.to_thread(
+            open_drafts, principal.user_id, sender_prefix(principal.user_id))
+            if d.sender_id != sender]
+        return render(request, "chat.html", history=view.messages, progress=view.progress,
+                      sender=sender, drafts=drafts, rasa_url=console_settings().rasa_public_url)
 
     @pages.post("/chat/new")
     @requires(*PARTNER)
     async def new_chat(request: Request, principal: Principal) -> HTTPResponse:
+        """A new conversation; when the current one is a draft in progress, only after the
+        user has said so (confirm=yes), and the draft stays listed to resume."""
+        confirmed = (request.form or {}).get("confirm") == "yes"
+        if not confirmed:
+            sender = await asyncio.to_thread(current_sender, principal.user_id)
+            drafts = await asyncio.to_thread(open_drafts, principal.user_id,
+                                             sender_prefix(principal.user_id))
+            draft = next((d for d in drafts if d.sender_id == sender), None)
+            if draft is not None:
+                return render(request, "chat_new.html", draft=draft)
         await asyncio.to_thread(new_sender, principal.user_id)
+        return redirect("/chat")
+
+    @pages.post("/chat/resume")
+    @requires(*PARTNER)
+    async def resume_chat(request: Request, principal: Principal) -> HTTPResponse:
+        """Back to one of the user's own drafts in progress (any other sender is a 404)."""
+        sender = str((request.form or {}).get("draft") or "")[:64]
+        if not await asyncio.to_thread(resume_draft, principal.user_id,
+                                       sender_prefix(principal.user_id), sender):
+            return not_found(request)
         return redirect("/chat")
 
     @pages.post("/chat/token")
@@ -87,8 +111,8 @@ def partner_blueprint() -> Blueprint:
     async def cases(request: Request, principal: Principal) -> HTTPResponse:
         if principal.role in SUPERVISOR_ROLES:
             return redirect("/review/cases")
-        rows = await asyncio.to_thread(_own_cases, principal)
-        return render(request, "partner_cases.html", rows=rows)
+        return render(request, "partner_cases.html", **await asyncio.to_thread(
+            own_cases, principal, request.get_args(keep_blank_values=True)))
 
     @pages.get("/cases/<reference:str>")
     @requires()

@@ -19,6 +19,13 @@ WIDGET_TEXTS: dict[str, str] = {
     "you": N_("You:"),
     "assistant": N_("Assistant:"),
     "suggested": N_("Suggested answers"),
+    "assistantError": N_("Assistant (problem):"),
+    "filter": N_("Filter the choices"),
+    # Sent for the user when a new conversation opens; the assistant knows these words.
+    "start": N_("Start a referral"),
+    "progress": N_("Question {number} of {total}"),
+    "viewCase": N_("View case {reference}"),
+    "another": N_("Start another referral"),
     "exitTitle": N_("Weather"),  # the document title while the quick exit leaves
 }
 

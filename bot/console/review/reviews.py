@@ -26,6 +26,9 @@ class Note:
     author: int
     created_at: datetime
     text: str
+    uid: str = ""
+    # Earlier versions of this note, newest first (an edit keeps them).
+    history: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,41 @@ def add_note(reference: str, user_id: int, text: str) -> None:
     audit_case(reference, f"user:{user_id}", "note_added", {"note": note_uid})
 
 
+def edit_note(reference: str, user_id: int, note_uid: str, text: str) -> None:
+    """A new version of a current note; the earlier one is kept as its history."""
+    text = text.strip()
+    if not text or len(text) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"A note is 1-{MAX_NOTE_CHARS} characters.")
+    new_uid = secrets.token_hex(16)
+    body = crypto.encrypt(text.encode("utf-8"), note_label(reference, new_uid))
+    with unit_of_work() as uow:
+        if not uow.repository(Annotations).edit_note(reference, user_id, note_uid, new_uid,
+                                                     body):
+            raise InvalidInput("That note is not a current note of this case.")
+    audit_case(reference, f"user:{user_id}", "note_edited",
+               {"note": new_uid, "replaces": note_uid})
+
+
 def review_state(reference: str) -> ReviewState:
     with unit_of_work() as uow:
-        review, tags, notes = uow.repository(Annotations).of_case(reference)
+        review, tags, rows = uow.repository(Annotations).of_case(reference)
+        versions = {n.id: Note(n.author, n.created_at, crypto.decrypt(
+            n.body, note_label(reference, n.note_uid)).decode("utf-8"), n.note_uid)
+            for n in rows}
+        replaced = {n.replaces_id for n in rows if n.replaces_id is not None}
+        previous = {n.id: n.replaces_id for n in rows}
+        notes = []
+        for n in rows:
+            if n.id in replaced:
+                continue
+            history, back = [], previous[n.id]
+            while back is not None and back in versions:
+                history.append(versions[back])
+                back = previous[back]
+            notes.append(Note(**{**versions[n.id].__dict__, "history": tuple(history)}))
         return ReviewState(
             reviewed_at=review.reviewed_at if review else None,
             reviewed_by=review.reviewed_by if review else None,
             tags=tuple(tags),
-            notes=tuple(Note(n.author, n.created_at, crypto.decrypt(
-                n.body, note_label(reference, n.note_uid)).decode("utf-8")) for n in notes),
+            notes=tuple(notes),
         )

@@ -15,6 +15,8 @@ from bot.store.tracker_reader import TrackerEvents
 from bot.store.unit_of_work import Repository, unit_of_work
 
 MAX_CONVERSATIONS = 500
+# A draft without activity for this long is paused; after the setting's days, abandoned.
+PAUSED_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ class Conversation:
     user_id: int | None
     reference: str | None
 
+    def draft_state(self, now: datetime, abandoned_after: timedelta) -> str:
+        """"submitted" (it has a case), else "in_progress", "paused" or "abandoned" by the
+        time since its last activity."""
+        if self.reference:
+            return "submitted"
+        idle = now - self.last_at if self.last_at else abandoned_after
+        if idle >= abandoned_after:
+            return "abandoned"
+        return "paused" if idle >= PAUSED_AFTER else "in_progress"
+
 
 def _day(day: date) -> float:
     return datetime.combine(day, time.min, tzinfo=UTC).timestamp()
@@ -76,8 +88,11 @@ class Conversations(Repository):
     """Conversations with who had them: the tracker's senders joined to their owners
     (bot.access) and their cases."""
 
-    def newest(self, partner: str | None, date_from: date | None, date_to: date | None
-               ) -> list[Conversation]:
+    def newest(self, partner: str | None, date_from: date | None, date_to: date | None,
+               limit: int = MAX_CONVERSATIONS, offset: int = 0, oldest_first: bool = False
+               ) -> tuple[list[Conversation], int]:
+        """A page of conversations, most recent activity first (or least recent), and how
+        many match."""
         grouped = (
             sa.select(TrackerEvent.sender_id.label("sender_id"),
                       sa.func.min(TrackerEvent.id).label("first_id"),
@@ -95,7 +110,6 @@ class Conversations(Repository):
             .outerjoin(SenderOwner, SenderOwner.sender_id == grouped.c.sender_id)
             .outerjoin(User, User.id == SenderOwner.user_id)
             .outerjoin(case_of, case_of.c.sender_id == grouped.c.sender_id)
-            .order_by(grouped.c.last.desc()).limit(MAX_CONVERSATIONS)
         )
         if partner:
             query = query.where(sa.func.coalesce(User.org_id, case_of.c.case_org) == partner)
@@ -103,12 +117,16 @@ class Conversations(Repository):
             query = query.where(grouped.c.last >= _day(date_from))
         if date_to:
             query = query.where(grouped.c.started < _day(date_to + timedelta(days=1)))
+        total = int(self.session.execute(
+            sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+        order = grouped.c.last.asc() if oldest_first else grouped.c.last.desc()
+        query = query.order_by(order, grouped.c.first_id.desc()).offset(offset).limit(limit)
         return [Conversation(
             id=row.first_id, sender_id=row.sender_id,
             started_at=datetime.fromtimestamp(row.started, UTC) if row.started else None,
             last_at=datetime.fromtimestamp(row.last, UTC) if row.last else None,
             events=row.events, partner_org=row.org_id or row.case_org, user_id=row.user_id,
-            reference=row.reference) for row in self.session.execute(query)]
+            reference=row.reference) for row in self.session.execute(query)], total
 
     def references(self, sender_id: str) -> list[str]:
         return list(self.session.execute(
@@ -117,11 +135,14 @@ class Conversations(Repository):
 
 
 def list_conversations(partner: str | None = None, date_from: date | None = None,
-                       date_to: date | None = None) -> list[Conversation]:
-    """Newest first; a conversation's organization is its owner's (widget and partner
-    channel) or its case's."""
+                       date_to: date | None = None, *, limit: int = MAX_CONVERSATIONS,
+                       offset: int = 0, oldest_first: bool = False
+                       ) -> tuple[list[Conversation], int]:
+    """A page, newest first, and the total; a conversation's organization is its owner's
+    (widget and partner channel) or its case's."""
     with unit_of_work() as uow:
-        return uow.repository(Conversations).newest(partner, date_from, date_to)
+        return uow.repository(Conversations).newest(partner, date_from, date_to, limit,
+                                                    offset, oldest_first)
 
 
 def conversation_sender(conversation_id: int) -> str | None:

@@ -19,6 +19,7 @@ from bot.console.i18n.formats import install_filters
 from bot.console.i18n.labels import answer_text, code_label
 from bot.console.i18n.language import MAX_NEXT, request_language
 from bot.console.partner.widget_texts import widget_texts
+from bot.console.review.names import template_names
 
 CONSOLE = Path(__file__).resolve().parents[1]
 # Each feature keeps its templates beside its blueprint; the shared layout and macros are
@@ -92,6 +93,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         csrf_token=signed_in.csrf_token if signed_in else "",
         path=request.path,
         here=_here(request),
+        **template_names(language),
         **context,
     )
     return response.html(html, status=status, headers=page_headers())

@@ -6,6 +6,13 @@ reader could not tell. Outcomes:
 - asked: not stored yet (asked again, read back, or a pick offered);
 - wrong: stored without asking, and not the label (the failure that must never happen).
 Corrections (corrections_<lang>.yml) are scored the same way on the change they make.
+Conversation repair (repair_<lang>.yml, issue 20) is tried at every question: a repeat,
+handoff, privacy or next-steps message never reaches the question; a skip or "I don't
+know" is stored only as the contract's `unknown` (or "not disclosed" for an explicit skip of
+an optional question); nothing else is ever stored.
+
+Answers are scored as the form takes them (bot.intake.routing.route_answer), after the NLU
+step that sets repair intents from the words alone (bot.intake.repair.repair_intent).
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from typing import Any
 import yaml
 
 from bot.intake.corrections import is_correction, parse_correction
-from bot.intake.normalize import parse_answer
+from bot.intake.questions import FORM_SLOTS
+from bot.intake.repair import REPAIR_INTENTS, UNDISCLOSED, accepts_unknown, repair_intent
+from bot.intake.routing import route_answer
 
 CORPUS = Path(__file__).with_name("corpus")
 ASK_BACK = "ask_back"
@@ -36,13 +45,34 @@ class Scored:
     outcome: str
 
 
+def stored(slot: str, text: str) -> Any:
+    """What the form stores at `slot` for `text` (None: nothing, it asks again or reads back)."""
+    if repair_intent(text) in REPAIR_INTENTS:
+        return None  # another intent: the question's slot is not even filled from the text
+    route = route_answer(slot, text, {}, lambda _name: True)
+    return None if route.updates.get("readback") else route.updates.get(slot)
+
+
 def _score_answer(slot: str, text: str, expected: Any) -> tuple[Any, str]:
-    parsed = parse_answer(slot, text)
-    if not parsed.ok or parsed.needs_readback:
-        return (parsed.value if parsed.ok else None), ASKED
-    if expected == ASK_BACK or parsed.value != expected:
-        return parsed.value, WRONG
-    return parsed.value, UNDERSTOOD
+    value = stored(slot, text)
+    if value is None:
+        return None, ASKED
+    if expected == ASK_BACK or value != expected:
+        return value, WRONG
+    return value, UNDERSTOOD
+
+
+REPAIR = "repair"
+# Every question a repair message can be said at (the summary has its own reply).
+REPAIR_QUESTIONS = tuple(s for s in FORM_SLOTS if s != "summary_confirmed")
+
+
+def repair_expected(slot: str, kind: str) -> Any:
+    if kind in ("skip", "dont_know") and accepts_unknown(slot):
+        return "unknown"
+    if kind == "skip" and slot in UNDISCLOSED:
+        return UNDISCLOSED[slot]
+    return ASK_BACK
 
 
 def _score_correction(
@@ -71,6 +101,13 @@ def files() -> list[Path]:
 def score_file(path: Path) -> Iterator[Scored]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     question, lang = path.stem.rsplit("_", 1)
+    if question == REPAIR:
+        for text, kind in data["messages"]:
+            for slot in REPAIR_QUESTIONS:
+                expected = repair_expected(slot, kind)
+                got, outcome = _score_answer(slot, text, expected)
+                yield Scored(question, lang, f"{slot}: {text}", expected, got, outcome)
+        return
     if question == "corrections":
         for case in data["cases"]:
             answers = {**data["answers"], **(case.get("answers") or {})}

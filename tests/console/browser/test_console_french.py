@@ -90,7 +90,7 @@ def test_supervisor_switches_to_french_and_it_stays(french_site: FrenchSite, bro
     assert page.get_by_text("Dossiers par résultat").first.is_visible()
 
     page.reload()
-    assert _lang(page) == "fr" and "Places cette année" in page.content()
+    assert _lang(page) == "fr" and "Places en " in page.content()
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/signin")
