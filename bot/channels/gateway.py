@@ -1,6 +1,7 @@
 """What every messaging channel does with a verified platform update: drop repeats, find
-the partner user linked to the account, refuse the unlinked once, and hand the rest to Rasa
-as the partner channel does (claimed sender id, {"hrd_auth": ...} metadata).
+the partner user linked to the account, refuse the unlinked once, tell a linked user when a
+message holds no text to read (a photo, a voice note, a file) or is too long, and hand the
+rest to Rasa as the partner channel does (claimed sender id, {"hrd_auth": ...} metadata).
 
 Sender ids are "<channel>:<link id>" (e.g. "telegram:12", "whatsapp:3"): they name the link,
 not the phone number or platform id, so no account id reaches the tracker store or a case,
@@ -28,7 +29,7 @@ from bot.channels.partner import auth_metadata
 from bot.channels.refusal import RefusalThrottle, refusal_text
 from bot.channels.requests import MAX_MESSAGE_CHARS
 from bot.channels.text import plain_command
-from bot.channels.turn_failure import failure_text
+from bot.channels.turn_failure import TEXT_ONLY, TOO_LONG, failure_text, reply_text
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,8 @@ class Gateway:
         if not deduplicated and not await self.first_time(inbound):
             return "duplicate"
         text = plain_command(inbound.text)
-        if not text or len(inbound.text) > MAX_MESSAGE_CHARS:
-            return "ignored"
+        unreadable = (TOO_LONG if len(inbound.text) > MAX_MESSAGE_CHARS
+                      else None if text else TEXT_ONLY)
         user = await asyncio.to_thread(linked_user, inbound.platform, inbound.account_id)
         sender_id = f"{inbound.channel}:{user.link_id}" if user else ""
         if user is not None and not await asyncio.to_thread(claim_sender, sender_id,
@@ -81,10 +82,13 @@ class Gateway:
         if user is None:
             await self._refuse(inbound, output, getattr(agent, "domain", None))
             return "refused"
+        if unreadable:  # no turn: nothing of it reaches Rasa or the store, but the user hears
+            await _say(output, sender_id, reply_text(
+                unreadable, "", auth_metadata(_principal(user), inbound.language)))
+            return "ignored"
         if inbound.pressed:
             text = pressed_text(await offered_buttons(agent, sender_id), inbound.text.strip())
-        principal = Principal(user_id=user.user_id, email=user.email, role=user.role,
-                              org_id=user.org_id, language=user.language)
+        principal = _principal(user)
         try:
             await on_new_message(UserMessage(
                 text, output, sender_id, input_channel=self.input_channel,
@@ -92,7 +96,8 @@ class Gateway:
             ))
         except Exception as error:  # answer the platform anyway: a retry would be dropped
             logger.error("%s: message failed (%s)", self.input_channel, type(error).__name__)
-            await _say_failed(output, sender_id, text, auth_metadata(principal, inbound.language))
+            await _say(output, sender_id,
+                       failure_text(text, auth_metadata(principal, inbound.language)))
             return "failed"
         return "handled"
 
@@ -108,13 +113,17 @@ class Gateway:
             logger.error("%s: refusal not sent (%s)", self.input_channel, type(error).__name__)
 
 
-async def _say_failed(output: OutputChannel, sender_id: str, text: str,
-                      metadata: dict[str, Any]) -> None:
-    """Issue 20: the user hears that the draft is kept and to retry, never silence."""
+def _principal(user: Any) -> Principal:
+    return Principal(user_id=user.user_id, email=user.email, role=user.role,
+                     org_id=user.org_id, language=user.language)
+
+
+async def _say(output: OutputChannel, sender_id: str, text: str) -> None:
+    """A reply without a turn (issue 20: never silence), e.g. that the draft is kept."""
     try:
-        await output.send_text_message(sender_id, failure_text(text, metadata))
+        await output.send_text_message(sender_id, text)
     except Exception as error:
-        logger.error("failure reply not sent (%s)", type(error).__name__)
+        logger.error("channel reply not sent (%s)", type(error).__name__)
 
 
 def request_agent(request: Any) -> Any:

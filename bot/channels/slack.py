@@ -106,19 +106,26 @@ class SlackReplies(OutputChannel):
             blocks=[{"type": "image", "image_url": image, "alt_text": "image"}])
 
 
+FILE_SHARE = "file_share"  # answered "I can only read typed text" (bot.channels.gateway)
+
+
 def parse_event(body: dict[str, Any]) -> tuple[str, str, str, str] | None:
-    """(event id, user id, DM channel id, text) of a person's direct message; None for
-    anything else (channels, bots, edits and other subtypes)."""
+    """(event id, user id, DM channel id, text) of a person's direct message, with "" as the
+    text of a shared file (its comment is not taken: it may belong to what was not read);
+    None for anything else (channels, bots, edits and other subtypes)."""
     event = body.get("event")
     if body.get("type") != "event_callback" or not isinstance(event, dict):
         return None
+    subtype = event.get("subtype")
     if event.get("type") != "message" or event.get("channel_type") != "im" \
-            or event.get("subtype") or event.get("bot_id"):
+            or subtype not in (None, FILE_SHARE) or event.get("bot_id"):
         return None
-    values = (body.get("event_id"), event.get("user"), event.get("channel"), event.get("text"))
-    if not all(isinstance(v, str) and v for v in values):
+    text = "" if subtype == FILE_SHARE else event.get("text")
+    ids = (body.get("event_id"), event.get("user"), event.get("channel"))
+    if not all(isinstance(v, str) and v for v in ids) or not isinstance(text, str) \
+            or not (text or subtype == FILE_SHARE):
         return None
-    return values  # type: ignore[return-value]
+    return (*ids, text)  # type: ignore[return-value]
 
 
 def parse_action(payload: dict[str, Any]) -> tuple[str, str, str, str] | None:

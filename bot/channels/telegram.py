@@ -45,6 +45,9 @@ SECRET_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET_CHARS},256}}")
 DEFAULT_API_BASE = "https://api.telegram.org"
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for a button's callback_data
 ALLOWED_UPDATES = ["message", "callback_query"]
+# A message's content other than text (Bot API "Message" fields): answered, never taken.
+MEDIA = frozenset({"animation", "audio", "contact", "dice", "document", "location", "photo",
+                   "poll", "sticker", "venue", "video", "video_note", "voice"})
 
 
 class TelegramReplies(OutputChannel):
@@ -83,9 +86,10 @@ class TelegramReplies(OutputChannel):
 
 def parse_update(update: dict[str, Any]) -> tuple[str, int, int, str, str | None] | None:
     """(update id, user id, chat id, text, callback query id) of a text or button press in
-    the sender's own private chat; None for anything else (edits, groups, channels, media,
-    bots, and a chat that is not the sender's: replies go to the chat, the link is the
-    sender's)."""
+    the sender's own private chat, with "" as the text of a photo, voice note, file or other
+    content without text (its caption is not taken: it may belong to what was not read);
+    None for anything else (edits, groups, channels, service messages, bots, and a chat that
+    is not the sender's: replies go to the chat, the link is the sender's)."""
     update_id = update.get("update_id")
     if not isinstance(update_id, int):
         return None
@@ -99,6 +103,8 @@ def parse_update(update: dict[str, Any]) -> tuple[str, int, int, str, str | None
             return None  # an edit, however it is labelled: the original had its turn
         sender = message.get("from") if isinstance(message, dict) else None
         text = message.get("text") if isinstance(message, dict) else None
+        if isinstance(message, dict) and text is None and MEDIA.intersection(message):
+            text = ""  # answered with "I can only read typed text" (bot.channels.gateway)
         callback_id = None
     if not (isinstance(message, dict) and isinstance(sender, dict) and isinstance(text, str)):
         return None

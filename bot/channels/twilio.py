@@ -196,7 +196,10 @@ class TwilioChannel(TwilioInput):
 
         route = self._route(first("From"), first("To"))
         message_sid, text = first("MessageSid") or first("SmsSid"), first("Body")
-        if first("AccountSid") == self.account_sid and route and message_sid and text:
+        media = first("NumMedia") not in ("", "0")
+        if media:
+            text = ""  # a picture, voice note or file: answered "I can only read typed text"
+        if first("AccountSid") == self.account_sid and route and message_sid and (text or media):
             channel, phone, ours = route
             if E164.fullmatch(phone):
                 await self.gateway.handle(

@@ -98,7 +98,10 @@ def test_telegram_updates_private_text_and_buttons_only() -> None:
     assert telegram.parse_update({"update_id": 9, "edited_message": _telegram_message()}) is None
     photo = _telegram_message()
     del photo["text"]
-    assert telegram.parse_update({"update_id": 10, "message": photo}) is None
+    assert telegram.parse_update({"update_id": 10, "message": photo}) is None  # no content
+    photo.update(photo=[{"file_id": "p"}], caption="yes")  # answered, the caption not taken
+    assert telegram.parse_update({"update_id": 10, "message": photo}) == (
+        "10", 111, 111, "", None)
     press = {"update_id": 11, "callback_query": {
         "id": "cb1", "from": {"id": 111, "is_bot": False, "first_name": "A"},
         "message": _telegram_message(), "chat_instance": "1", "data": "yes"}}
@@ -129,6 +132,9 @@ def test_slack_direct_messages_only() -> None:
     assert slack.parse_event(body) == ("Ev1", "U1", "D1", "hi")
     assert slack.parse_event({**body, "event": {**event, "channel_type": "channel"}}) is None
     assert slack.parse_event({**body, "event": {**event, "subtype": "message_changed"}}) is None
+    shared = {**body, "event": {**event, "subtype": "file_share", "files": [{"id": "F1"}]}}
+    assert slack.parse_event(shared) == ("Ev1", "U1", "D1", "")  # answered, comment not taken
+    assert slack.parse_event({**body, "event": {**event, "text": ""}}) is None
     assert slack.parse_event({**body, "event": {**event, "bot_id": "B1"}}) is None
     action = {"type": "block_actions", "user": {"id": "U1"}, "channel": {"id": "D1"},
               "actions": [{"type": "button", "value": "yes", "action_ts": "2.2"}]}
