@@ -240,7 +240,7 @@ up() {
   # Only Rasa is given its API token; none of them has it on its command line.
   spawn action-server env -u RASA_API_TOKEN "$PY" -m bot.runtime.action_server \
     --port "$ACTION_PORT"
-  spawn console env -u RASA_API_TOKEN HRD_CONSOLE_PORT="$CONSOLE_PORT" "$PY" -m bot.console
+  spawn console env -u RASA_API_TOKEN HRD_CONSOLE_PORT="$CONSOLE_PORT" "$PY" -m bot.runtime.console_server
   for i in "${!RASA_PORTS[@]}"; do
     spawn "rasa-$((i + 1))" "$PY" -m bot.runtime.rasa_server --model models/current.tar.gz \
       --endpoints "$RUN_DIR/endpoints.yml" --credentials credentials.yml \

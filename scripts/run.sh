@@ -94,7 +94,7 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://$data/supervisor.sock
 CONF
   program action-server 10 "$python -m bot.runtime.action_server --port $ACTION_PORT"
-  program console 10 "$python -m bot.console"
+  program console 10 "$python -m bot.runtime.console_server"
   # Loading the model takes a while: a Rasa server that dies within a minute failed to start.
   program rasa 60 "$python -m bot.runtime.rasa_server --model models/current.tar.gz --endpoints endpoints.yml --credentials $(pct "$(printf '%q' "$credentials")") --port $RASA_PORT"
 } >"$conf.tmp"

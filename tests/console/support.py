@@ -1,6 +1,6 @@
-"""The real console (python -m bot.console) on a free port, and a client for it; the `console`
-fixture runs it over SQLite and PostgreSQL with cases from two organizations and users of
-each kind."""
+"""The real console (python -m bot.runtime.console_server) on a free port, and a client for
+it; the `console` fixture runs it over SQLite and PostgreSQL with cases from two
+organizations and users of each kind."""
 
 from __future__ import annotations
 
@@ -129,13 +129,14 @@ def console_env(extra: dict[str, str]) -> dict[str, str]:
 
 @contextmanager
 def running_console(extra_env: dict[str, str], workdir: Path) -> Iterator[str]:
-    """Starts `python -m bot.console`; yields its base URL."""
+    """Starts `python -m bot.runtime.console_server`; yields its base URL."""
     port = free_port()
     log = workdir / "console.log"
     env = console_env({**extra_env, "HRD_CONSOLE_PORT": str(port)})
     with log.open("ab") as handle:
-        process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=ROOT, env=env,
-                                   stdout=handle, stderr=handle)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.runtime.console_server"], cwd=ROOT, env=env,
+            stdout=handle, stderr=handle)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/api/openapi.json", process, log, timeout=60)

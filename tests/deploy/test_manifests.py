@@ -182,7 +182,7 @@ def test_the_real_entrypoints_run() -> None:
     assert commands["hrd-rasa"].startswith("python -m bot.runtime.rasa_server ")
     assert "--endpoints /etc/hrd/endpoints.yml" in commands["hrd-rasa"]
     assert commands["hrd-action-server"].startswith("python -m bot.runtime.action_server")
-    assert commands["hrd-console"] == "python -m bot.console"
+    assert commands["hrd-console"] == "python -m bot.runtime.console_server"
     assert "hrd db drain-outbox" in commands["hrd-outbox-drainer"]
     assert commands["hrd-db-upgrade"] == "hrd db upgrade"
     endpoints = yaml.safe_load(named("ConfigMap", "hrd-rasa-endpoints")["data"]["endpoints.yml"])

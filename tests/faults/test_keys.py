@@ -72,7 +72,7 @@ def test_a_wrong_data_key_refuses_to_start_and_writes_nothing(
         "action server": [PYTHON, "-m", "bot.runtime.action_server", "--port", port],
         "rasa server": [PYTHON, "-m", "bot.runtime.rasa_server", "--model", str(MODEL),
                         "--credentials", str(ROOT / "credentials.yml"), "--port", port],
-        "console": [PYTHON, "-m", "bot.console"],
+        "console": [PYTHON, "-m", "bot.runtime.console_server"],
     }
     env["HRD_CONSOLE_PORT"] = str(free_port())
     for name, command in commands.items():

@@ -341,20 +341,30 @@ def test_sigterm_to_run_sh_stops_everything(supervised: Supervised) -> None:
     assert stopped < 40, stopped
 
 
-def test_console_readiness_tells_an_unreachable_database(tmp_path: Path) -> None:
-    """Alive, not ready: /healthz 200, /readyz 503, and nothing about the database but that."""
-    port = free_port()
+def _console(tmp_path: Path, port: int, database_url: str | None = None
+             ) -> tuple[subprocess.Popen, Path, str]:
+    """A console alone on `port` (the process, its log, its keyring)."""
     keyring = subprocess.run([str(VENV_BIN / "hrd"), "keys", "generate"], capture_output=True,
                              text=True, check=True).stdout.strip().splitlines()[-1]
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("HRD_", "DATABASE_URL", "REDIS_URL", "RASA_"))}
-    unreachable = "postgresql://hrd@127.0.0.1:1/hrd_nowhere"
     env.update(PYTHONPATH=str(ROOT), HRD_DATA_DIR=str(tmp_path), HRD_ENV="development",
-               HRD_DATA_KEY=keyring, DATABASE_URL=unreachable, HRD_CONSOLE_PORT=str(port))
+               HRD_DATA_KEY=keyring, HRD_CONSOLE_PORT=str(port))
+    if database_url:
+        env["DATABASE_URL"] = database_url
     log = tmp_path / "console.log"
     with log.open("ab") as handle:
-        process = subprocess.Popen([str(VENV_BIN / "python"), "-m", "bot.console"], cwd=ROOT,
-                                   env=env, stdout=handle, stderr=handle)
+        process = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "bot.runtime.console_server"], cwd=ROOT,
+            env=env, stdout=handle, stderr=handle)
+    return process, log, keyring
+
+
+def test_console_readiness_tells_an_unreachable_database(tmp_path: Path) -> None:
+    """Alive, not ready: /healthz 200, /readyz 503, and nothing about the database but that."""
+    port = free_port()
+    unreachable = "postgresql://hrd@127.0.0.1:1/hrd_nowhere"
+    process, log, keyring = _console(tmp_path, port, unreachable)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/healthz", process, log, timeout=120)
@@ -367,3 +377,17 @@ def test_console_readiness_tells_an_unreachable_database(tmp_path: Path) -> None
         process.terminate()
         process.wait(timeout=30)
     assert unreachable not in log.read_text() and keyring not in log.read_text()
+
+
+def test_a_console_that_cannot_listen_exits_with_an_error(tmp_path: Path) -> None:
+    """Sanic returns normally when its port is taken: the console must still exit 1, so that
+    supervisord counts a failed start and backs off (bot.runtime.listening)."""
+    blocker = socket.socket()
+    try:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        process, log, _ = _console(tmp_path, blocker.getsockname()[1])
+        assert process.wait(timeout=120) == 1, log.read_text()[-2000:]
+    finally:
+        blocker.close()
+    assert "the console could not start listening" in log.read_text()

@@ -1,4 +1,4 @@
-"""Issue 12, authentication: attacks on the real console (`python -m bot.console`, as
+"""Issue 12, authentication: attacks on the real console (`python -m bot.runtime.console_server`, as
 `make run` starts it) and on the `hrd` command, over SQLite and PostgreSQL.
 
 - a parallel brute force of the one-time code with the right password: the attempts are

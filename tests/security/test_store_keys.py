@@ -16,7 +16,7 @@ SHARED_DB = "postgresql://postgres@127.0.0.1:5432/hrd_no_such_database"
 
 PROCESSES = {
     "cli": [str(VENV_BIN / "hrd"), "purge", "--older-than", "30"],
-    "console": [sys.executable, "-m", "bot.console"],
+    "console": [sys.executable, "-m", "bot.runtime.console_server"],
     "action_server": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
                       "--port", "{port}"],
     "rasa_tracker_store": [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL),

@@ -94,7 +94,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     log = workdir / "console.log"
     with log.open("ab") as handle:
         console = subprocess.Popen(
-            [sys.executable, "-m", "bot.console"], cwd=ROOT, stdout=handle, stderr=handle,
+            [sys.executable, "-m", "bot.runtime.console_server"], cwd=ROOT,
+            stdout=handle, stderr=handle,
             env=console_env({"HRD_DATA_DIR": str(data_dir), "HRD_COOKIE_SECURE": "0",
                              "HRD_CONSOLE_PORT": str(console_port),
                              "HRD_RASA_PUBLIC_URL": assistant.base}))
