@@ -1,6 +1,7 @@
 """The partner REST channel (intake-contract.md, "Channels"):
 `POST /webhooks/partner/webhook`, body {"sender", "message"}, `Authorization: Bearer <token>`,
-replies as Rasa's REST channel does (a JSON list of bot messages).
+replies as Rasa's REST channel does (a JSON list of bot messages). An optional
+`Idempotency-Key` header makes a client's resend of a message safe: it gets the first answer.
 
 Only this channel says who is talking: the user's organization reaches the actions as
 message metadata {"hrd_auth": {...}} (actions/session.py), and whatever metadata a client
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,6 +35,7 @@ from bot.channels.requests import (
     parse_chat_request,
 )
 from bot.channels.turn_failure import failure_text
+from bot.store.turn_replies import claim_turn, complete_turn, release_turn, reply_key
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,13 @@ UNAVAILABLE_MESSAGE = ("The service is temporarily unavailable; nothing answered
                        "lost. Send the message again in a minute.")
 
 AUTH_METADATA_KEY = "hrd_auth"  # read by actions/session.py
+
+# Optional: a client that may resend a message (its connection dropped before the answer)
+# names each message with a key of its own; a resend gets the first answer, never a second
+# turn (bot.store.turn_replies). The name is the IETF draft's.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+IN_PROGRESS_RETRY_SECONDS = 2
 
 
 def auth_metadata(principal: Principal, locale_language: str | None = None) -> dict[str, Any]:
@@ -145,23 +155,65 @@ class PartnerInput(InputChannel):
         if not await asyncio.to_thread(claim_sender, chat.sender, principal.user_id):
             return json_error(403, "sender_taken",
                               "This conversation id belongs to another user; choose another.")
-        # never the client's metadata
-        return await self.turn(chat, on_new_message, auth_metadata(principal))
+        metadata = auth_metadata(principal)  # never the client's metadata
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None:
+            return await self.turn(chat, on_new_message, metadata)
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            return json_error(400, "invalid_idempotency_key",
+                              f"{IDEMPOTENCY_HEADER} is 1 to 255 visible ASCII characters.")
+        return await self._turn_once(reply_key(principal.user_id, chat.sender, key), chat,
+                                     on_new_message, metadata)
+
+    async def _turn_once(
+        self, key_hash: str, chat: ChatRequest,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]], metadata: dict[str, Any],
+    ) -> HTTPResponse:
+        """A turn sent with an Idempotency-Key: run once; a retry gets the same replies."""
+        claim = await asyncio.to_thread(claim_turn, key_hash, chat.message)
+        if claim.outcome == "replay":
+            return json_response(claim.replies, headers={"Idempotent-Replayed": "true"})
+        if claim.outcome == "pending":
+            return json_error(409, "in_progress", "This message is still being answered; "
+                              "send it again in a few seconds.",
+                              {"Retry-After": str(IN_PROGRESS_RETRY_SECONDS)})
+        if claim.outcome == "reused":
+            return json_error(422, "idempotency_key_reused",
+                              f"This {IDEMPOTENCY_HEADER} was already used for another "
+                              "message; use a new key for each message.")
+        try:
+            replies, answered = await self._run(chat, on_new_message, metadata)
+        except BaseException:
+            await asyncio.to_thread(release_turn, key_hash)
+            raise
+        if answered:
+            await asyncio.to_thread(complete_turn, key_hash, chat.message, replies)
+        else:  # nothing of it was taken: the retry runs the turn again
+            await asyncio.to_thread(release_turn, key_hash)
+        return json_response(replies)
 
     async def turn(
         self, chat: ChatRequest, on_new_message: Callable[[UserMessage], Awaitable[Any]],
         metadata: dict[str, Any] | None,
     ) -> HTTPResponse:
         """One turn of the conversation; the bot's replies as Rasa's REST channel gives them."""
+        replies, _ = await self._run(chat, on_new_message, metadata)
+        return json_response(replies)
+
+    async def _run(
+        self, chat: ChatRequest, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        metadata: dict[str, Any] | None,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The replies, and whether the turn ran (False: it failed, the draft is unchanged)."""
         collector = CollectingOutputChannel()
         try:
             await on_new_message(UserMessage(chat.message, collector, chat.sender,
                                              input_channel=self.name(), metadata=metadata))
         except Exception as error:  # issue 20: a reply, never silence (the draft is kept)
             logger.error("partner channel: turn failed (%s)", type(error).__name__)
-            return json_response([{"recipient_id": chat.sender,
-                                   "text": failure_text(chat.message, metadata)}])
-        return json_response(collector.messages)
+            return [{"recipient_id": chat.sender,
+                     "text": failure_text(chat.message, metadata)}], False
+        return collector.messages, True
 
 
 def store_unavailable(error: BaseException) -> bool:

@@ -29,3 +29,8 @@ def spool_label(spool_name: str) -> str:
 def note_label(reference: str, note_uid: str) -> str:
     """A supervisor's note on a case (bot.store.annotations.CaseNote)."""
     return f"case:{reference}:note:{note_uid}"
+
+
+def turn_replies_label(key_hash: str) -> str:
+    """A partner-channel turn's replies kept under its Idempotency-Key (turn_replies.py)."""
+    return f"turn-replies:{key_hash}"

@@ -57,8 +57,10 @@ from bot.store.outbox import SPOOL_SUFFIX, outbox_dir
 
 FORMAT = "hrd-backup"
 VERSION = 1
-# Not restored: state that is only valid where and when it was made.
-SKIPPED_TABLES = frozenset({"alembic_version", "console_sessions", "auth_attempts"})
+# Not restored: state that is only valid where and when it was made (turn_replies: a day's
+# answers to client retries, bot.store.turn_replies).
+SKIPPED_TABLES = frozenset({"alembic_version", "console_sessions", "auth_attempts",
+                            "turn_replies"})
 _SPOOL_NAME = re.compile(r"^[0-9a-f]{64}" + re.escape(SPOOL_SUFFIX) + "$")
 _INSERT_BATCH = 500
 

@@ -1,12 +1,13 @@
 """Key rotation: a new current key, then every ciphertext (case answers and decisions,
-tracker events, case notes, outbox spool files) re-encrypted under it, and whatever the
-packages above the store keep encrypted, by steps their caller passes in (`steps`: the
-`hrd keys rotate` command passes bot.access's, which re-encrypts TOTP secrets). The old
-keys stay in the keyring until nothing is left under them, so a crash midway loses
-nothing: rerun it, and it resumes the unfinished rotation (the same new key, no third one):
-with a key file, a marker beside it (`<key file>.rotating`) names the key being rotated to
-until the rotation is done; with HRD_DATA_KEY, the --keyring-out file already written is
-the unfinished rotation when it holds every current key plus a new current one.
+tracker events, case notes, outbox spool files, kept turn replies) re-encrypted under it,
+and whatever the packages above the store keep encrypted, by steps their caller passes in
+(`steps`: the `hrd keys rotate` command passes bot.access's, which re-encrypts TOTP
+secrets). The old keys stay in the keyring until nothing is left under them, so a crash
+midway loses nothing: rerun it, and it resumes the unfinished rotation (the same new key,
+no third one): with a key file, a marker beside it (`<key file>.rotating`) names the key
+being rotated to until the rotation is done; with HRD_DATA_KEY, the --keyring-out file
+already written is the unfinished rotation when it holds every current key plus a new
+current one.
 
 Running servers re-read the key file when it changes, so they encrypt under the new key
 from then on. With HRD_DATA_KEY (no key file) the new keyring is written to a file the
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -32,11 +34,13 @@ from bot.store.associated_data import (
     note_label,
     spool_label,
     tracker_label,
+    turn_replies_label,
 )
 from bot.store.db import session_scope
 from bot.store.files import write_private_file
 from bot.store.models import Case, TrackerEvent
 from bot.store.outbox import SPOOL_SUFFIX, outbox_dir
+from bot.store.turn_replies import TurnReply
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class RotationReport:
     tracker_events: int = 0
     outbox_files: int = 0
     notes: int = 0
-    other: int = 0  # by the steps passed in
+    other: int = 0  # kept turn replies, and by the steps passed in
     retired_key_ids: list[str] = field(default_factory=list)
     keyring_file: Path | None = None
     resumed: bool = False  # an interrupted rotation finished
@@ -125,7 +129,8 @@ def rotate_keys(
     clean_passes = 0
     for _ in range(_MAX_PASSES):
         changed = (_reencrypt_cases(new), _reencrypt_tracker(new), _reencrypt_outbox(new),
-                   _reencrypt_notes(new), sum(step(new) for step in steps))
+                   _reencrypt_notes(new),
+                   _reencrypt_turn_replies(new) + sum(step(new) for step in steps))
         report.cases += changed[0]
         report.tracker_events += changed[1]
         report.outbox_files += changed[2]
@@ -190,41 +195,48 @@ def _reencrypt_cases(keyring: crypto.Keyring) -> int:
     return count
 
 
-def _reencrypt_tracker(keyring: crypto.Keyring) -> int:
-    def query(after: int) -> sa.sql.Select:
-        return (sa.select(TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.data)
-                .where(TrackerEvent.id > after).order_by(TrackerEvent.id))
-
+def _reencrypt_column(keyring: crypto.Keyring, model: Any, column: str,
+                      query: Callable[[int], sa.sql.Select],
+                      label: Callable[[sa.engine.Row], str]) -> int:
+    """One encrypted column of `model`: `query` gives rows with its id and the ciphertext
+    (named `column`), `label` a row's associated data."""
     count = 0
     for rows in _batches(query):
         with session_scope() as session:
             for row in rows:
-                data = reencrypted(keyring, row.data, tracker_label(row.sender_id))
+                data = reencrypted(keyring, getattr(row, column), label(row))
                 if data is not None:
                     session.execute(
-                        sa.update(TrackerEvent).where(TrackerEvent.id == row.id).values(data=data)
-                    )
+                        sa.update(model).where(model.id == row.id).values({column: data}))
                     count += 1
     return count
+
+
+def _reencrypt_tracker(keyring: crypto.Keyring) -> int:
+    return _reencrypt_column(
+        keyring, TrackerEvent, "data",
+        lambda after: (sa.select(TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.data)
+                       .where(TrackerEvent.id > after).order_by(TrackerEvent.id)),
+        lambda row: tracker_label(row.sender_id))
 
 
 def _reencrypt_notes(keyring: crypto.Keyring) -> int:
     """Case notes (bot.store.annotations), whose label names the case's reference."""
-    def query(after: int) -> sa.sql.Select:
-        return (sa.select(CaseNote.id, CaseNote.note_uid, CaseNote.body, Case.reference)
-                .join(Case, Case.id == CaseNote.case_id)
-                .where(CaseNote.id > after).order_by(CaseNote.id))
+    return _reencrypt_column(
+        keyring, CaseNote, "body",
+        lambda after: (sa.select(CaseNote.id, CaseNote.note_uid, CaseNote.body, Case.reference)
+                       .join(Case, Case.id == CaseNote.case_id)
+                       .where(CaseNote.id > after).order_by(CaseNote.id)),
+        lambda row: note_label(row.reference, row.note_uid))
 
-    count = 0
-    for rows in _batches(query):
-        with session_scope() as session:
-            for row in rows:
-                body = reencrypted(keyring, row.body, note_label(row.reference, row.note_uid))
-                if body is not None:
-                    session.execute(
-                        sa.update(CaseNote).where(CaseNote.id == row.id).values(body=body))
-                    count += 1
-    return count
+
+def _reencrypt_turn_replies(keyring: crypto.Keyring) -> int:
+    """Replies kept for client retries (bot.store.turn_replies), bound to their key hash."""
+    return _reencrypt_column(
+        keyring, TurnReply, "data",
+        lambda after: (sa.select(TurnReply.id, TurnReply.key_hash, TurnReply.data)
+                       .where(TurnReply.id > after).order_by(TurnReply.id)),
+        lambda row: turn_replies_label(row.key_hash))
 
 
 def _reencrypt_outbox(keyring: crypto.Keyring) -> int:

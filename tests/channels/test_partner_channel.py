@@ -7,6 +7,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -192,3 +193,70 @@ def test_rasa_http_api_needs_its_token(partners: Partners) -> None:
             json.dumps({"event": "slot", "name": "partner_org", "value": "unhcr"}).encode(),
             {"Content-Type": "application/json"}), timeout=30)
     assert refused.value.code in (401, 403)
+
+
+def _keyed(partners: Partners, sender: str, message: str, key: str,
+           role: str = "unhcr") -> Reply:
+    return partners.post({"sender": sender, "message": message}, partners.tokens[role],
+                         headers={"Idempotency-Key": key})
+
+
+def test_a_resent_message_with_its_idempotency_key_gets_the_first_answer(
+        partners: Partners) -> None:
+    """A client whose connection dropped resends: the resend is not a second turn (a second
+    "yes" would answer the next question), and it gets the answer it missed."""
+    sender = new_sender()
+    first = _keyed(partners, sender, "I want to refer a defender", "msg-1")
+    assert first.status == 200 and reply_texts(first.json)
+    assert "Idempotent-Replayed" not in first.headers
+    second = _keyed(partners, sender, "yes", "msg-2")
+    assert second.status == 200
+    turns = _user_texts(partners, sender)
+    resent = _keyed(partners, sender, "yes", "msg-2")
+    assert resent.status == 200 and resent.json == second.json
+    assert resent.headers["Idempotent-Replayed"] == "true"
+    assert _user_texts(partners, sender) == turns  # no second turn
+    # The same key for another message is refused, and nothing of it is taken.
+    _json_error(_keyed(partners, sender, "no", "msg-2"), 422, "idempotency_key_reused")
+    assert _user_texts(partners, sender) == turns
+    # Without the header a message is a new turn, as before.
+    partners.say("unhcr", sender, "yes")
+    assert len(_user_texts(partners, sender)) == len(turns) + 1
+
+
+def test_simultaneous_resends_make_one_turn(partners: Partners) -> None:
+    sender = new_sender()
+    partners.say("unhcr", sender, "hello")
+    turns = len(_user_texts(partners, sender))
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(
+            lambda _: _keyed(partners, sender, "I want to refer a defender", "same"), range(4)))
+    answered = [r for r in replies if r.status == 200]
+    assert answered and all(r.json == answered[0].json for r in answered)
+    for reply in replies:
+        if reply.status != 200:  # the first was still running: retry shortly
+            _json_error(reply, 409, "in_progress")
+            assert reply.headers["Retry-After"].isdigit()
+    assert len(_user_texts(partners, sender)) == turns + 1
+    again = _keyed(partners, sender, "I want to refer a defender", "same")
+    assert again.status == 200 and again.json == answered[0].json
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "has space", "caf\u00e9"],
+                         ids=["empty", "too long", "a space", "not ASCII"])
+def test_a_malformed_idempotency_key_is_400_and_nothing_processed(
+        partners: Partners, key: str) -> None:
+    sender = new_sender()
+    raw = json.dumps({"sender": sender, "message": "hello"}).encode()
+    request = urllib.request.Request(
+        partners.assistant.base + "/webhooks/partner/webhook", raw,
+        {"Content-Type": "application/json",
+         "Authorization": f"Bearer {partners.tokens['unhcr']}",
+         "Idempotency-Key": key.encode("utf-8").decode("latin-1")})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            reply = Reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        reply = Reply(error.code, error.headers, error.read())
+    _json_error(reply, 400, "invalid_idempotency_key")
+    assert not _user_texts(partners, sender)

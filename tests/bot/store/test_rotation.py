@@ -14,8 +14,11 @@ from bot.store.associated_data import tracker_label
 from bot.store.models import Case, TrackerEvent
 from bot.store.outbox import Queued, drain_outbox, read_spool, spool_files, submit_or_queue
 from bot.store.rotation import RotationError, rotate_keys
+from bot.store.turn_replies import TurnReply, claim_turn, complete_turn, reply_key
 
 from .conftest import StoreEnv, answers, new_id
+
+REPLY_KEY = reply_key(1, "conversation", "retry-1")
 
 
 def all_key_ids() -> set[str]:
@@ -24,6 +27,8 @@ def all_key_ids() -> set[str]:
         for a, d in connection.execute(sa.select(Case.answers, Case.decision)):
             ids |= {crypto.key_id_of(a), crypto.key_id_of(d)}
         for (data,) in connection.execute(sa.select(TrackerEvent.data)):
+            ids.add(crypto.key_id_of(data))
+        for (data,) in connection.execute(sa.select(TurnReply.data)):
             ids.add(crypto.key_id_of(data))
     ids |= {crypto.key_id_of(p.read_bytes()) for p in spool_files()}
     return ids
@@ -36,6 +41,9 @@ def seed(store: StoreEnv, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, st
     with db.session_scope() as session:
         session.add(TrackerEvent(sender_id=sender, type_name="user", timestamp=1.0,
                                  data=crypto.encrypt_json({"text": "t"}, tracker_label(sender))))
+    # A partner-channel turn's replies kept for a client's retry.
+    assert claim_turn(REPLY_KEY, "yes").outcome == "run"
+    complete_turn(REPLY_KEY, "yes", [{"recipient_id": "c", "text": "kept"}])
     # One intake waiting in the outbox (database "down" for that submit).
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:9/x")
     queued = new_id()
@@ -78,6 +86,9 @@ def test_rotate_with_key_file(store: StoreEnv, monkeypatch: pytest.MonkeyPatch,
     assert crypto.decrypt_json(data, tracker_label(sender)) == {"text": "t"}
     assert [read_spool(p)["intake_id"] for p in spool_files()] == [queued]
     assert [r.created for r in drain_outbox()] == [True]
+    replay = claim_turn(REPLY_KEY, "yes")
+    assert replay.outcome == "replay" and replay.replies == [{"recipient_id": "c",
+                                                              "text": "kept"}]
 
 
 def test_write_under_old_key_during_rotation_is_caught(

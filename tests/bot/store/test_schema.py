@@ -12,10 +12,12 @@ from alembic.migration import MigrationContext
 from bot.cli import db as db_cli
 from bot.store import db
 from bot.store.models import Base
+from bot.store.turn_replies import TurnReply  # noqa: F401 (its table, in Base's metadata)
 
 from .conftest import StoreEnv
 
-STORE_TABLES = {"organizations", "reference_counters", "cases", "case_events", "tracker_events"}
+STORE_TABLES = {"organizations", "reference_counters", "cases", "case_events", "tracker_events",
+                "turn_replies"}
 
 
 def _store_object(obj, name, type_, reflected, compare_to) -> bool:
