@@ -195,13 +195,12 @@ def _reencrypt_cases(keyring: crypto.Keyring) -> int:
     return count
 
 
-def _reencrypt_column(keyring: crypto.Keyring, model: Any, column: str,
-                      query: Callable[[int], sa.sql.Select],
+def _reencrypt_column(keyring: crypto.Keyring, model: Any, column: str, select: sa.sql.Select,
                       label: Callable[[sa.engine.Row], str]) -> int:
-    """One encrypted column of `model`: `query` gives rows with its id and the ciphertext
+    """One encrypted column of `model`: `select` gives rows with its id and the ciphertext
     (named `column`), `label` a row's associated data."""
     count = 0
-    for rows in _batches(query):
+    for rows in _batches(lambda after: select.where(model.id > after).order_by(model.id)):
         with session_scope() as session:
             for row in rows:
                 data = reencrypted(keyring, getattr(row, column), label(row))
@@ -213,30 +212,24 @@ def _reencrypt_column(keyring: crypto.Keyring, model: Any, column: str,
 
 
 def _reencrypt_tracker(keyring: crypto.Keyring) -> int:
-    return _reencrypt_column(
-        keyring, TrackerEvent, "data",
-        lambda after: (sa.select(TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.data)
-                       .where(TrackerEvent.id > after).order_by(TrackerEvent.id)),
-        lambda row: tracker_label(row.sender_id))
+    select = sa.select(TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.data)
+    return _reencrypt_column(keyring, TrackerEvent, "data", select,
+                             lambda row: tracker_label(row.sender_id))
 
 
 def _reencrypt_notes(keyring: crypto.Keyring) -> int:
     """Case notes (bot.store.annotations), whose label names the case's reference."""
-    return _reencrypt_column(
-        keyring, CaseNote, "body",
-        lambda after: (sa.select(CaseNote.id, CaseNote.note_uid, CaseNote.body, Case.reference)
-                       .join(Case, Case.id == CaseNote.case_id)
-                       .where(CaseNote.id > after).order_by(CaseNote.id)),
-        lambda row: note_label(row.reference, row.note_uid))
+    select = (sa.select(CaseNote.id, CaseNote.note_uid, CaseNote.body, Case.reference)
+              .join(Case, Case.id == CaseNote.case_id))
+    return _reencrypt_column(keyring, CaseNote, "body", select,
+                             lambda row: note_label(row.reference, row.note_uid))
 
 
 def _reencrypt_turn_replies(keyring: crypto.Keyring) -> int:
     """Replies kept for client retries (bot.store.turn_replies), bound to their key hash."""
-    return _reencrypt_column(
-        keyring, TurnReply, "data",
-        lambda after: (sa.select(TurnReply.id, TurnReply.key_hash, TurnReply.data)
-                       .where(TurnReply.id > after).order_by(TurnReply.id)),
-        lambda row: turn_replies_label(row.key_hash))
+    select = sa.select(TurnReply.id, TurnReply.key_hash, TurnReply.data)
+    return _reencrypt_column(keyring, TurnReply, "data", select,
+                             lambda row: turn_replies_label(row.key_hash))
 
 
 def _reencrypt_outbox(keyring: crypto.Keyring) -> int:
