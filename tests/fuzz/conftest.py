@@ -19,6 +19,7 @@ from bot.access.passwords import enrol_totp, set_password
 from tests.channels.messaging import Messaging, messaging
 from tests.console.pages_client import PageClient
 from tests.console.support import TotpCodes, running_console, seed_case
+from tests.support.servers import reading_store
 
 __all__ = ["messaging"]
 
@@ -45,13 +46,17 @@ def _signed_in(base: str, email: str, codes: TotpCodes) -> PageClient:
 @pytest.fixture(scope="session")
 def site(messaging: Messaging, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     codes = TotpCodes()
-    for email, role, org in (("fuzz-supervisor@irc.gc.ca", "supervisor", None),
-                             ("fuzz-partner@unhcr.org", "partner", "unhcr")):
-        create_user(email, role, org)
-        set_password(email, PASSWORD)
-        codes.add(email, enrol_totp(email)[1])
     from datetime import UTC, datetime
-    cases = [seed_case("unhcr", i, datetime.now(UTC)) for i in range(3)]
+    # The console serves the messaging store: users and cases go there, whatever store
+    # earlier modules left this process's environment pointing at (session fixtures are set
+    # up before the autouse one in tests/conftest.py).
+    with reading_store(messaging.data_dir):
+        for email, role, org in (("fuzz-supervisor@irc.gc.ca", "supervisor", None),
+                                 ("fuzz-partner@unhcr.org", "partner", "unhcr")):
+            create_user(email, role, org)
+            set_password(email, PASSWORD)
+            codes.add(email, enrol_totp(email)[1])
+        cases = [seed_case("unhcr", i, datetime.now(UTC)) for i in range(3)]
     workdir = tmp_path_factory.mktemp("fuzz_console")
     env = {"HRD_DATA_DIR": str(messaging.data_dir), "HRD_COOKIE_SECURE": "0"}
     with running_console(env, workdir) as base:
