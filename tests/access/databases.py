@@ -18,7 +18,7 @@ POSTGRES_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 KINDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 
 
-def _admin(sql: str) -> None:
+def postgres_admin(sql: str) -> None:
     connection = psycopg2.connect(POSTGRES_ADMIN_DSN, connect_timeout=5)
     connection.autocommit = True
     try:
@@ -35,7 +35,7 @@ def temporary_database(kind: str, data_dir: Path) -> Iterator[dict[str, str]]:
     name = None
     if kind == "postgresql":
         name = f"hrd_access_test_{secrets.token_hex(6)}"
-        _admin(f'CREATE DATABASE "{name}"')
+        postgres_admin(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{name}"
         # A shared database: every process needs the keyring in HRD_DATA_KEY (issue 12).
         env["HRD_DATA_KEY"] = crypto.generate_key_text()
@@ -57,4 +57,4 @@ def temporary_database(kind: str, data_dir: Path) -> Iterator[dict[str, str]]:
             else:
                 os.environ[key] = value
         if name is not None:
-            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -27,7 +27,7 @@ import pytest
 from bot.access import create_user
 from bot.store import crypto, submit_case
 from bot.store.cases import OFFICER_NOTES
-from tests.access.databases import KINDS, POSTGRES_ADMIN_DSN, temporary_database
+from tests.access.databases import KINDS, postgres_admin, temporary_database
 from tests.console.support import Console, elevated_user, running_console, seed_case
 from tests.support.backup_support import (
     ENV_KEYS,
@@ -41,16 +41,6 @@ from tests.support.backup_support import (
 )
 
 SPOOL_NAME = "ab" * 32 + ".intake"
-
-
-def _admin(sql: str) -> None:
-    connection = psycopg2.connect(POSTGRES_ADMIN_DSN, connect_timeout=5)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
 
 
 def _table_count(database_url: str) -> int:
@@ -91,11 +81,11 @@ def new_target(kind: str, workdir: Path, source_env: dict[str, str], *,
         return Target(child_env(HRD_DATA_DIR=str(data_dir), **keys),
                       lambda: not any(data_dir.iterdir()))
     name = f"hrd_backup_test_{secrets.token_hex(6)}"
-    _admin(f'CREATE DATABASE "{name}"')
+    postgres_admin(f'CREATE DATABASE "{name}"')
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     return Target(child_env(HRD_DATA_DIR=str(data_dir), DATABASE_URL=url, **keys),
                   lambda: _table_count(url) == 0 and not any(data_dir.iterdir()),
-                  lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                  lambda: postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 TRANSCRIPT_SENDER = "partner:backup-test"

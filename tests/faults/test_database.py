@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from bot.config import default_database_path
 from bot.store.db import session_scope
 from bot.store.models import Case
-from tests.access.databases import _admin
+from tests.access.databases import postgres_admin
 from tests.e2e.referrals import REFERRALS
 from tests.faults.conftest import Setup
 from tests.faults.support import Intake, Reply, check_one_case, check_told_to_retry, wait_for
@@ -40,13 +40,13 @@ pytestmark = pytest.mark.e2e
 @contextmanager
 def postgres_outage(database_url: str) -> Iterator[None]:
     name = make_url(database_url).database
-    _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    postgres_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
     try:
-        _admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        postgres_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
         yield
     finally:
-        _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        postgres_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
 
 
 @contextmanager
