@@ -234,6 +234,23 @@ def tracker_event_count(sender_id: str | None = None) -> int:
         return session.execute(query).scalar_one()
 
 
+def settled_event_count(sender_id: str | None = None, *, quiet: float = 3.0,
+                        timeout: float = 180) -> int:
+    """tracker_event_count once no row was added for `quiet` seconds: Slack's turns run after
+    the webhook has answered, and a backlog of them may still be saving (a Rasa turn writes
+    its rows at its end, so a shorter quiet spell can fall inside one turn)."""
+    deadline = time.monotonic() + timeout
+    count, since = tracker_event_count(sender_id), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = tracker_event_count(sender_id)
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return count
+    raise AssertionError(f"tracker rows still being added after {timeout} s")
+
+
 def run_referral(say: Callable[[str], list[Call]]) -> tuple[str, list[str]]:
     """REFERRALS[0] over a channel: the reference in the last reply, and the transcript."""
     referral = REFERRALS[0]

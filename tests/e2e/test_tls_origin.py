@@ -11,6 +11,7 @@ import re
 import socket
 import stat
 import subprocess
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -141,6 +142,7 @@ def test_socket_io_upgrades_to_a_websocket_through_the_proxy(origin: Origin) -> 
     """The widget polls (bot/channels/widget.py), but a socket.io client that upgrades
     gets its websocket through the same origin: the proxy passes Upgrade on."""
     shape = origin.shape
+    log_start = shape.access_log.stat().st_size
     connection = http.client.HTTPSConnection("127.0.0.1", shape.tls_port, timeout=10,
                                              context=shape.tls_context())
     connection.request("GET", "/socket.io/?EIO=4&transport=websocket", headers={
@@ -149,6 +151,12 @@ def test_socket_io_upgrades_to_a_websocket_through_the_proxy(origin: Origin) -> 
     reply = connection.getresponse()
     connection.close()
     assert (reply.status, reply.getheader("Upgrade")) == (101, "websocket")
+    # nginx logs the websocket once it sees it closed: wait, so that the line does not fall
+    # into the next test's share of the log.
+    deadline = time.monotonic() + 10
+    while b" GET 101 " not in shape.access_log.read_bytes()[log_start:]:
+        assert time.monotonic() < deadline, "the websocket was never logged"
+        time.sleep(0.1)
 
 
 def test_the_widgets_socket_works_through_the_proxy_in_the_browser(origin: Origin) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from tests.channels.messaging import (
     Messaging,
     link_id,
     post,
+    settled_event_count,
     texts,
     tracker_event_count,
 )
@@ -103,24 +103,11 @@ def _telegram(messaging: Messaging, raw: bytes) -> Any:
                  "X-Telegram-Bot-Api-Secret-Token": messaging.telegram_secret})
 
 
-def _settled_event_count() -> int:
-    """Every conversation's tracker rows once no turn is still running (Slack's turns run
-    after the 200: an earlier test's may still be saving)."""
-    count = tracker_event_count()
-    for _ in range(60):
-        time.sleep(0.5)
-        now = tracker_event_count()
-        if now == count:
-            return now
-        count = now
-    return count
-
-
 @pytest.mark.parametrize("raw", [NESTED, NESTED_OBJECT, b"\xff\xfe{", b"x" * MEGABYTE],
                          ids=["nested arrays", "nested objects", "invalid UTF-8", "1 MB"])
 def test_messaging_webhooks_refuse_odd_bodies_clearly(messaging: Messaging, raw: bytes) -> None:
     watch = LogWatch(messaging.assistant.logs)
-    before = _settled_event_count()
+    before = settled_event_count()
     reply = _telegram(messaging, raw)
     assert_clean(reply.status, reply.body)
     assert reply.status in (200, 400, 413), reply

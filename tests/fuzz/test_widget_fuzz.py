@@ -22,6 +22,7 @@ from bot.access.widget_tokens import issue_token, new_sender
 from bot.store.db import session_scope
 from tests.channels.messaging import Messaging
 from tests.fuzz.support import FUZZ, LogWatch, hostile_text, json_values
+from tests.support.servers import reading_store
 
 pytestmark = pytest.mark.e2e
 
@@ -86,12 +87,15 @@ class Widget:
 
 @pytest.fixture(scope="module")
 def widget(messaging: Messaging) -> Iterator[tuple[Loop, Widget]]:
-    with session_scope() as session:
-        user = session.execute(sa.select(User).where(User.email == "caseworker@unhcr.org")
-                               ).scalar_one()
-        principal = Principal(user.id, user.email, user.role, user.org_id)
-    sender = new_sender(principal.user_id)
-    token, _ = issue_token(principal, sender)
+    # Module fixtures are set up before the autouse one in tests/conftest.py: read the
+    # assistant's store explicitly, whatever earlier modules left this process pointing at.
+    with reading_store(messaging.data_dir):
+        with session_scope() as session:
+            user = session.execute(sa.select(User).where(User.email == "caseworker@unhcr.org")
+                                   ).scalar_one()
+            principal = Principal(user.id, user.email, user.role, user.org_id)
+        sender = new_sender(principal.user_id)
+        token, _ = issue_token(principal, sender)
     loop = Loop()
     widget = Widget(messaging.assistant.base, token, sender)
     loop.run(widget.connect())
