@@ -6,7 +6,7 @@ hands back the store to use, so one endpoints.yml serves both set-ups without te
 
 Rasa's RedisLockStore changes a conversation's lock by reading it, changing it in Python and
 writing it back. Two Rasa processes issuing a ticket at the same moment both read "no lock",
-both wrote a lock holding only their own ticket 1, and both were served at once: the turn
+both wrote a lock holding only their own first ticket, and both were served at once: the turn
 saved second found the first one's rows already counted and lost its own events without a
 word. AtomicRedisLockStore makes every such change one Redis transaction (WATCH the key, then
 MULTI/EXEC, again if another process changed it in between).

@@ -11,7 +11,6 @@ import re
 import socket
 import stat
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from tests.console.browser.test_console_in_browser import chat_text, click_reply
 from tests.console.browser.test_console_in_browser import say as type_in_chat
 from tests.console.support import TotpCodes
 from tests.e2e.referrals import REFERRALS, Referral, answer_all
+from tests.faults.support import wait_for
 from tests.support.saved_cases import REFERENCE, check_saved_once
 from tests.support.servers import PARTNER_WEBHOOK, production_env, reply_texts
 from tests.support.tls_shape import Shape, listening_sockets, running_shape
@@ -153,10 +153,8 @@ def test_socket_io_upgrades_to_a_websocket_through_the_proxy(origin: Origin) -> 
     assert (reply.status, reply.getheader("Upgrade")) == (101, "websocket")
     # nginx logs the websocket once it sees it closed: wait, so that the line does not fall
     # into the next test's share of the log.
-    deadline = time.monotonic() + 10
-    while b" GET 101 " not in shape.access_log.read_bytes()[log_start:]:
-        assert time.monotonic() < deadline, "the websocket was never logged"
-        time.sleep(0.1)
+    assert wait_for(lambda: b" GET 101 " in shape.access_log.read_bytes()[log_start:],
+                    timeout=10, every=0.1), "the websocket was never logged"
 
 
 def test_the_widgets_socket_works_through_the_proxy_in_the_browser(origin: Origin) -> None:

@@ -79,7 +79,7 @@ def shared_redis(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("shared_redis")
 def test_tickets_issued_at_the_same_moment_are_all_kept() -> None:
     """Rasa's RedisLockStore reads the lock, adds a ticket and writes it back: two servers
-    doing that at once both got ticket 1, both were served, and the turn saved second lost
+    doing that at once both got the first ticket, both were served, and the turn saved second lost
     its events (tests/e2e/test_production_setup.py failed in CI that way)."""
     for _ in range(20):
         conversation = f"lock-race-{uuid.uuid4().hex}"
