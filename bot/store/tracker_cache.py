@@ -13,11 +13,17 @@ rewritten in place except by key rotation, which keeps what they hold.)
 
 What is handed out is a copy: Rasa mutates the tracker it retrieves, and a turn that fails
 before its save must not leave its events in the cache.
+
+A save hands its tracker back (`continued`, then `saved`): when the tracker continues the
+cached one, the store writes only the events after it, without counting the stored rows, and
+the cache takes the saved tracker under the stamp those rows make, so the next turn reads the
+stamp and nothing else.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SessionStarted, deserialise_events
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session
 
@@ -119,6 +125,37 @@ class TrackerCache:
         if stamp_of(session, sender_id) == before:
             self._keep(key, entry)
         return clone(entry.tracker)
+
+    def continued(
+        self, sender_id: str, domain: Domain, tracker: DialogueStateTracker
+    ) -> tuple[_Entry, list[Event]] | None:
+        """The cached one-session entry `tracker` continues (Rasa appends to the copy it was
+        handed, so its events up to the entry's last are the entry's own objects) and the events
+        after it; None when it does not, or when those events start a session."""
+        entry = self._entries.get((sender_id, False))
+        if entry is None or entry.domain is not domain:
+            return None
+        known = len(entry.tracker.events)
+        if not known or len(tracker.events) < known:
+            return None
+        if tracker.events[known - 1] is not entry.tracker.events[known - 1]:
+            return None
+        new = list(itertools.islice(tracker.events, known, None))
+        if any(isinstance(event, SessionStarted) for event in new):
+            return None
+        return entry, new
+
+    def saved(self, sender_id: str, entry: _Entry, tracker: DialogueStateTracker,
+              rows: Sequence[TrackerEvent]) -> None:
+        """Once `rows` (the events `continued` gave) are committed: the saved tracker, under the
+        stamp the database holds if nobody else wrote meanwhile (the sessions keep row ids and
+        data after a commit: expire_on_commit=False). No query checks that here: the
+        next retrieve compares that stamp with the database's, as for any entry, and a
+        conversation changed meanwhile (a turn that outlived its lock, a purge) is read again."""
+        count, first, _, _ = entry.stamp
+        stamp = (count + len(rows), first, rows[-1].id, bytes(rows[-1].data))
+        self._keep((sender_id, False),
+                   _Entry(stamp, entry.domain, entry.session_start, clone(tracker)))
 
     def _keep(self, key: tuple[str, bool], entry: _Entry) -> None:
         self._entries[key] = entry

@@ -13,12 +13,15 @@ can never end up in two places with two retention and key regimes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session
 
 from bot.config import current
 from bot.store import crypto, db
@@ -59,21 +62,50 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         label = tracker_label(tracker.sender_id)
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = event.as_dict()
-                # Only type_name (Rasa finds session starts by it) and the timestamp in
-                # clear: intent_name/action_name stay NULL, because a slot or action name
-                # ("threat_description", "utter_ask_threat_description") tells that a threat
-                # exists. Everything is in the encrypted event JSON.
-                session.add(TrackerEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=None,
-                    action_name=None,
-                    data=crypto.encrypt_json(data, label),
-                ))
+            if self._save_continued(session, tracker, label):
+                return
+            self._add(session, tracker.sender_id, self._additional_events(session, tracker), label)
             session.commit()
+
+    def _save_continued(self, session: Session, tracker: DialogueStateTracker,
+                        label: str) -> bool:
+        """The tracker continues the one this process cached: its new events are known without
+        counting the stored ones, and the cache keeps it for the next turn. False, with nothing
+        written, when it does not and Rasa's way must be taken.
+
+        Unlike Rasa's count, this appends the turn's events even when another process wrote or
+        deleted rows of the conversation meanwhile (the turn outlived its lock, a purge ran):
+        the count would then drop them, or write purged ones again."""
+        found = self._cache.continued(tracker.sender_id, self.domain, tracker)
+        if found is None:
+            return False
+        entry, new = found
+        if new:
+            rows = self._add(session, tracker.sender_id, new, label)
+            session.commit()
+            self._cache.saved(tracker.sender_id, entry, tracker, rows)
+        return True
+
+    @staticmethod
+    def _add(session: Session, sender_id: str, events: Iterable[Event],
+             label: str) -> list[TrackerEvent]:
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            # Only type_name (Rasa finds session starts by it) and the timestamp in
+            # clear: intent_name/action_name stay NULL, because a slot or action name
+            # ("threat_description", "utter_ask_threat_description") tells that a threat
+            # exists. Everything is in the encrypted event JSON.
+            rows.append(TrackerEvent(
+                sender_id=sender_id,
+                type_name=event.type_name,
+                timestamp=data.get("timestamp"),
+                intent_name=None,
+                action_name=None,
+                data=crypto.encrypt_json(data, label),
+            ))
+        session.add_all(rows)
+        return rows
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

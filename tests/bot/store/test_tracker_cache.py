@@ -3,6 +3,7 @@ store instance stands for one Rasa process with its own cache, all on one databa
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
@@ -10,7 +11,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.store import db
+from bot.store import crypto, db
 
 from .conftest import StoreEnv, new_id
 from .test_tracker_store import DOMAIN, conversation
@@ -135,3 +136,65 @@ slots:
     mappings: [{type: custom}]
 """))
     assert "language" in (await tracker_store.retrieve(sender)).slots
+
+
+async def test_a_saved_turn_is_served_without_reading_it_back(
+    store: StoreEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker_store = rasa_process()
+    sender = new_id("conv")
+    await tracker_store.save(conversation(sender, "hello", "v0"))
+    await tracker_store.retrieve(sender)  # cached
+    decrypted: list[bytes] = []
+    real_decrypt = crypto.decrypt_json
+    monkeypatch.setattr(crypto, "decrypt_json",
+                        lambda data, label: decrypted.append(data) or real_decrypt(data, label))
+    for turn in range(1, 4):
+        tracker = await tracker_store.retrieve(sender)
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(said(f"turn {turn}"))
+        tracker.update(SlotSet("threat_description", f"v{turn}"))
+        await tracker_store.save(tracker)
+    served = await tracker_store.retrieve(sender)
+    assert decrypted == []  # the saved turns were handed to the cache, not read back
+    fresh = await rasa_process().retrieve(sender)
+    assert served.current_state() == fresh.current_state()
+    assert texts(fresh) == ["hello", "turn 1", "turn 2", "turn 3"]
+    assert fresh.get_slot("threat_description") == "v3"
+
+
+async def test_a_turn_that_outlived_its_lock_is_not_lost(store: StoreEnv) -> None:
+    """A turn longer than the lock's lifetime: another process took the conversation and saved
+    its own turn meanwhile. Rasa's count of stored rows would drop the slow turn's events."""
+    slow_process, other = rasa_process(), rasa_process()
+    sender = new_id("conv")
+    await slow_process.save(conversation(sender, "hello", "v0"))
+    slow_turn = await slow_process.retrieve(sender)
+
+    quick_turn = await other.retrieve(sender)
+    quick_turn.update(said("quick turn"))
+    await other.save(quick_turn)
+
+    slow_turn.update(said("slow turn"))
+    slow_turn.update(SlotSet("threat_description", "slow value"))
+    await slow_process.save(slow_turn)
+
+    for seen in (await slow_process.retrieve(sender), await rasa_process().retrieve(sender)):
+        assert texts(seen) == ["hello", "quick turn", "slow turn"]
+        assert seen.get_slot("threat_description") == "slow value"
+
+
+async def test_a_turn_starting_a_session_is_saved_whole(store: StoreEnv) -> None:
+    tracker_store = rasa_process()
+    sender = new_id("conv")
+    await tracker_store.save(conversation(sender, "first session", "a"))
+    tracker = await tracker_store.retrieve(sender)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted(timestamp=tracker.events[-1].timestamp + 1))
+    tracker.update(UserUttered("second session", {"name": "inform", "confidence": 1.0},
+                               timestamp=tracker.events[-1].timestamp + 2))
+    await tracker_store.save(tracker)
+    for process in (tracker_store, rasa_process()):
+        assert texts(await process.retrieve(sender)) == ["second session"]
+        assert texts(await process.retrieve_full_tracker(sender)) == ["first session",
+                                                                      "second session"]
