@@ -39,7 +39,7 @@ def authenticate(token: str | None) -> Principal | None:
     """The active user behind a valid, unrevoked, unexpired token; None otherwise."""
     if not token or not plausible(token):
         return None
-    with unit_of_work() as uow:
+    with unit_of_work(read_only=True) as uow:
         found = uow.repository(ApiTokens).holder(token_hash(token), utcnow())
         if found is None:
             return None

@@ -13,6 +13,9 @@ def claim_sender(sender_id: str, user_id: int) -> bool:
     Atomic: the primary key decides between concurrent first uses (INSERT ... ON CONFLICT
     DO NOTHING, then read the winner in the same transaction). A sender id that already has
     a conversation but no owner came from another channel and is not claimable."""
+    owner = sender_owner(sender_id)  # every turn but the first: a read beside the writer
+    if owner is not None:
+        return owner == user_id
     with unit_of_work() as uow:
         owners = uow.repository(SenderOwners)
         owner = owners.owner(sender_id)
@@ -24,5 +27,5 @@ def claim_sender(sender_id: str, user_id: int) -> bool:
 
 
 def sender_owner(sender_id: str) -> int | None:
-    with unit_of_work() as uow:
+    with unit_of_work(read_only=True) as uow:
         return uow.repository(SenderOwners).owner(sender_id)

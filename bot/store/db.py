@@ -5,6 +5,11 @@ unset, it is a SQLite file in HRD_DATA_DIR. On SQLite every transaction starts w
 BEGIN IMMEDIATE: the write lock is taken up front, so two writers queue on busy_timeout
 instead of one failing when it upgrades a read lock, and the per-year reference counter
 is serialized the way PostgreSQL's row lock does it.
+
+A transaction that only reads says so (`session_scope(read_only=True)`, `read_only(session)`):
+on SQLite it begins DEFERRED with `PRAGMA query_only`, so it reads a snapshot beside the
+writer (WAL) instead of queuing for the write lock behind every save and commit's fsync, and
+a write in it fails at once instead of passing unnoticed. PostgreSQL ignores the mark.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
 # Any constant: taken while migrating so that servers starting together migrate once.
 _MIGRATION_LOCK_ID = 0x4852_4453  # "HRDS"
+READ_ONLY = "hrd_read_only"  # a connection execution option (read_only() below)
 
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker] = {}
@@ -104,7 +110,11 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @sa.event.listens_for(eng, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        if conn.info.get(READ_ONLY, False) != read_only:  # info: the pooled connection's
+            conn.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
+            conn.info[READ_ONLY] = read_only
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return eng
 
@@ -116,10 +126,17 @@ def session_factory() -> sessionmaker:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope(read_only: bool = False) -> Iterator[Session]:
     """One transaction: committed on success, rolled back on any error."""
     with session_factory()() as session, session.begin():
+        if read_only:
+            mark_read_only(session)
         yield session
+
+
+def mark_read_only(session: Session) -> None:
+    """Before the session's first statement: its transaction only reads (see above)."""
+    session.connection(execution_options={READ_ONLY: True})
 
 
 def upgrade(revision: str = "head") -> None:

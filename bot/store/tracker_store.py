@@ -114,6 +114,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             return None
         label = tracker_label(sender_id)
         with self.session_scope() as session:
+            db.mark_read_only(session)  # one snapshot, and no wait behind a writer
             return self._cache.retrieve(
                 session, sender_id, fetch_events_from_all_sessions, self.domain,
                 load_rows=self._event_query(session, sender_id, fetch_events_from_all_sessions).all,

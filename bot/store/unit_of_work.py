@@ -51,6 +51,8 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[UnitOfWork]:
-    with session_scope() as session:
+def unit_of_work(read_only: bool = False) -> Iterator[UnitOfWork]:
+    """read_only: the transaction only reads (bot.store.db: on SQLite it does not wait for
+    the write lock, and a write in it fails)."""
+    with session_scope(read_only) as session:
         yield UnitOfWork(session)
