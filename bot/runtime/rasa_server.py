@@ -11,7 +11,9 @@
   the repository and no ${VAR} in endpoints.yml can stop Rasa when it is unset;
 - GET /health tells, without a token, whether the model is loaded and the action server
   reachable (bot.runtime.health), for the supervisor and an orchestrator;
-- a server that could not listen (its port taken) exits 1, so the supervisor retries it.
+- a server that could not listen (its port taken) exits 1, so the supervisor retries it;
+- no model at --model: it refuses to start; a model that cannot be loaded answers every
+  turn as a failed one (bot.runtime.model_required), never with silence.
 """
 
 from __future__ import annotations
@@ -58,7 +60,14 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
     import rasa.core.run
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.runtime import action_results, action_unreachable, api_auth, fail_closed, health
+    from bot.runtime import (
+        action_results,
+        action_unreachable,
+        api_auth,
+        fail_closed,
+        health,
+        model_required,
+    )
     from bot.runtime.listening import Listening
 
     sys.path.insert(1, os.getcwd())  # as `rasa` does: custom components by module path
@@ -67,6 +76,7 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
         print(f"hrd: refusing to start: {args.endpoints} has no action_endpoint",
               file=sys.stderr)
         raise SystemExit(2)
+    model_required.model_or_exit(args.model)
     endpoints.action.headers[ACTION_SECRET_HEADER] = runtime.action_secret
     if runtime.api_token:
         api_auth.install()
@@ -74,6 +84,7 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> None:
     action_unreachable.install()  # issue 20: never silence when the action server fails
     listening = Listening("the Rasa server")
     fail_closed.install()  # a store that fails answers no turn (no in-memory fallback)
+    model_required.install()  # no model: a failed turn's reply, never silence
     rasa.core.run.serve_application(
         model_path=args.model,
         credentials=args.credentials,

@@ -20,7 +20,7 @@ from bot.store import get_case
 from tests.e2e.referrals import REFERRALS, Referral, readback_reply
 from tests.e2e.referrals_fr import REFERRALS_FR
 from tests.support.saved_cases import REFERENCE
-from tests.support.servers import PARTNER_WEBHOOK, Assistant, free_port, reply_texts
+from tests.support.servers import MODEL, PARTNER_WEBHOOK, Assistant, free_port, reply_texts
 
 
 class FaultyAssistant(Assistant):
@@ -48,17 +48,22 @@ class FaultyAssistant(Assistant):
         self.processes[-1] = self._spawn_rasa_server(self.credentials)
         self._wait_for_rasa_server()
 
-    def another(self, workdir: Path) -> FaultyAssistant:
+    def another(self, workdir: Path, model: Path = MODEL) -> FaultyAssistant:
         """One more Rasa server on this one's action server (as another_rasa_server)."""
-        other = FaultyAssistant(workdir=workdir, env=self.env, action_port=self.action_port,
-                                api_token=self.api_token)
-        other.credentials = self.credentials
+        other = self.unstarted(workdir, model)
         other.processes.append(other._spawn_rasa_server(self.credentials))
         try:
             other._wait_for_rasa_server()
         except BaseException:
             other.stop()
             raise
+        return other
+
+    def unstarted(self, workdir: Path, model: Path = MODEL) -> FaultyAssistant:
+        """One more Rasa server's settings, on this one's action server, not yet spawned."""
+        other = FaultyAssistant(workdir=workdir, env=self.env, action_port=self.action_port,
+                                api_token=self.api_token, model=model)
+        other.credentials = self.credentials
         return other
 
     def stop(self) -> None:

@@ -71,6 +71,7 @@ class Assistant:
     # Settings for the action server only (e.g. a bad key, to make an action fail).
     action_env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    model: Path = MODEL
 
     @property
     def base(self) -> str:
@@ -118,7 +119,7 @@ class Assistant:
             .replace("127.0.0.1:5055", f"127.0.0.1:{self.action_port}")
         )
         return self._spawn(
-            [PYTHON, "-m", "bot.runtime.rasa_server", "--model", str(MODEL),
+            [PYTHON, "-m", "bot.runtime.rasa_server", "--model", str(self.model),
              "--endpoints", str(endpoints), "--credentials", str(ROOT / credentials),
              "--port", str(self.rasa_port)],
             self.workdir / "rasa_server.log", {**self.env, "RASA_API_TOKEN": self.api_token},
