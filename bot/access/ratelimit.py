@@ -73,7 +73,7 @@ def _sql_count(key: str, window: int) -> int:
 
 
 def _sql_current(key: str) -> int:
-    with unit_of_work() as uow:
+    with unit_of_work(read_only=True) as uow:  # every authenticated request: no write lock
         return uow.repository(AuthAttempts).current(_sql_row_key(key), time.time())
 
 

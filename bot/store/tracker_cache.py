@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -89,6 +90,8 @@ class TrackerCache:
     def __init__(self, max_conversations: int = MAX_CONVERSATIONS) -> None:
         self.max_conversations = max_conversations
         self._entries: OrderedDict[tuple[str, bool], _Entry] = OrderedDict()
+        # Saves run in worker threads (bot.store.tracker_store), retrieves on the event loop.
+        self._lock = threading.Lock()
 
     def retrieve(
         self,
@@ -103,7 +106,8 @@ class TrackerCache:
         Rasa's query returns for it (one session or all), `decrypt` one row's event."""
         key = (sender_id, all_sessions)
         before = stamp_of(session, sender_id)
-        entry = self._entries.pop(key, None)
+        with self._lock:
+            entry = self._entries.pop(key, None)
         if before[0] == 0:
             return None
         if entry is not None and entry.domain is not domain:
@@ -132,7 +136,8 @@ class TrackerCache:
         """The cached one-session entry `tracker` continues (Rasa appends to the copy it was
         handed, so its events up to the entry's last are the entry's own objects) and the events
         after it; None when it does not, or when those events start a session."""
-        entry = self._entries.get((sender_id, False))
+        with self._lock:
+            entry = self._entries.get((sender_id, False))
         if entry is None or entry.domain is not domain:
             return None
         known = len(entry.tracker.events)
@@ -158,9 +163,10 @@ class TrackerCache:
                    _Entry(stamp, entry.domain, entry.session_start, clone(tracker)))
 
     def _keep(self, key: tuple[str, bool], entry: _Entry) -> None:
-        self._entries[key] = entry
-        while len(self._entries) > self.max_conversations:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > self.max_conversations:
+                self._entries.popitem(last=False)
 
     def _extended(
         self,

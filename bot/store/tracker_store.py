@@ -12,6 +12,7 @@ can never end up in two places with two retention and key regimes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -60,6 +61,12 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+        # In a worker thread: the write lock's wait and the commit's fsync would otherwise
+        # hold up every other conversation of this process. The turn waits for it, and its
+        # conversation's lock keeps any other turn off this tracker meanwhile.
+        await asyncio.to_thread(self._save, tracker)
+
+    def _save(self, tracker: DialogueStateTracker) -> None:
         label = tracker_label(tracker.sender_id)
         with self.session_scope() as session:
             if self._save_continued(session, tracker, label):

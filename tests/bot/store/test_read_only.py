@@ -1,9 +1,11 @@
 """Transactions that only read (bot/store/db.py): on SQLite they read a snapshot beside a
 writer instead of queuing for the write lock (every other transaction begins IMMEDIATE), and
-a write in one fails. Every turn reads its conversation and its caller's token this way."""
+a write in one fails. Every turn reads its conversation and its caller's token this way; its
+save, which must wait for the write lock, waits in a worker thread, not on the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -69,3 +71,22 @@ def test_a_write_in_a_read_only_transaction_fails(store: StoreEnv) -> None:
             _write_row(writer, sender)
     with db.session_scope(read_only=True) as reader:
         assert _events_of(reader, sender) == 3
+
+
+async def test_a_save_waiting_for_the_write_lock_holds_up_no_other_conversation(
+    store: StoreEnv,
+) -> None:
+    if store.kind != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    tracker_store = TrackerStore.create(CONFIG, DOMAIN)
+    waiting, other = new_id("conv"), new_id("conv")
+    await tracker_store.save(conversation(other, "hello", "other"))
+    with db.session_scope() as writer:
+        _write_row(writer, new_id("conv"))  # holds the write lock until the block ends
+        save = asyncio.create_task(tracker_store.save(conversation(waiting, "hi", "waiting")))
+        await asyncio.sleep(0.5)  # the save is now waiting for the lock
+        read = await tracker_store.retrieve(other)  # the event loop is free meanwhile
+        assert read is not None and read.get_slot("threat_description") == "other"
+        assert not save.done()
+    await save
+    assert (await tracker_store.retrieve(waiting)).get_slot("threat_description") == "waiting"
