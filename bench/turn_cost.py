@@ -28,12 +28,13 @@ from side_by_side import (
     check_saved_once,
     our_intake,
     post_json,
-    reading_store,
     start_bare,
     start_ours,
     stop_processes,
     timed,
 )
+
+from tests.support.servers import reading_store  # importable once side_by_side is
 
 LENGTH = 60
 WHY = "why do you need to know this?"
