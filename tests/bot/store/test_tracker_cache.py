@@ -33,6 +33,23 @@ def said(text: str) -> UserUttered:
     return UserUttered(text, {"name": "inform", "confidence": 1.0})
 
 
+def start_second_session(tracker: DialogueStateTracker) -> None:
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted(timestamp=tracker.events[-1].timestamp + 1))
+    tracker.update(UserUttered("second session", {"name": "inform", "confidence": 1.0},
+                               timestamp=tracker.events[-1].timestamp + 2))
+
+
+async def take_turns(tracker_store: TrackerStore, sender: str, turns: range) -> None:
+    """Each turn as Rasa takes it: retrieve, a user message and a slot, save."""
+    for turn in turns:
+        tracker = await tracker_store.retrieve(sender)
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(said(f"turn {turn}"))
+        tracker.update(SlotSet("threat_description", f"v{turn}"))
+        await tracker_store.save(tracker)
+
+
 async def test_a_turn_saved_by_another_process_is_seen(store: StoreEnv) -> None:
     first, second = rasa_process(), rasa_process()
     sender = new_id("conv")
@@ -84,10 +101,7 @@ async def test_a_new_session_from_another_process_starts_the_tracker_afresh(
     assert texts(await cached.retrieve(sender)) == ["first session"]
 
     tracker = await other.retrieve_full_tracker(sender)
-    tracker.update(ActionExecuted("action_session_start"))
-    tracker.update(SessionStarted(timestamp=tracker.events[-1].timestamp + 1))
-    tracker.update(UserUttered("second session", {"name": "inform", "confidence": 1.0},
-                               timestamp=tracker.events[-1].timestamp + 2))
+    start_second_session(tracker)
     await other.save(tracker)
     assert texts(await cached.retrieve(sender)) == ["second session"]
     assert texts(await cached.retrieve_full_tracker(sender)) == ["first session",
@@ -111,12 +125,7 @@ async def test_turn_by_turn_tracker_equals_a_fresh_load(store: StoreEnv) -> None
     cached = rasa_process()
     sender = new_id("conv")
     await cached.save(conversation(sender, "turn 0", "v0"))
-    for turn in range(1, 6):
-        tracker = await cached.retrieve(sender)
-        tracker.update(ActionExecuted("action_listen"))
-        tracker.update(said(f"turn {turn}"))
-        tracker.update(SlotSet("threat_description", f"v{turn}"))
-        await cached.save(tracker)
+    await take_turns(cached, sender, range(1, 6))
     served, fresh = await cached.retrieve(sender), await rasa_process().retrieve(sender)
     assert served.current_state() == fresh.current_state()
     assert served.get_slot("threat_description") == "v5"
@@ -149,12 +158,7 @@ async def test_a_saved_turn_is_served_without_reading_it_back(
     real_decrypt = crypto.decrypt_json
     monkeypatch.setattr(crypto, "decrypt_json",
                         lambda data, label: decrypted.append(data) or real_decrypt(data, label))
-    for turn in range(1, 4):
-        tracker = await tracker_store.retrieve(sender)
-        tracker.update(ActionExecuted("action_listen"))
-        tracker.update(said(f"turn {turn}"))
-        tracker.update(SlotSet("threat_description", f"v{turn}"))
-        await tracker_store.save(tracker)
+    await take_turns(tracker_store, sender, range(1, 4))
     served = await tracker_store.retrieve(sender)
     assert decrypted == []  # the saved turns were handed to the cache, not read back
     fresh = await rasa_process().retrieve(sender)
@@ -189,10 +193,7 @@ async def test_a_turn_starting_a_session_is_saved_whole(store: StoreEnv) -> None
     sender = new_id("conv")
     await tracker_store.save(conversation(sender, "first session", "a"))
     tracker = await tracker_store.retrieve(sender)
-    tracker.update(ActionExecuted("action_session_start"))
-    tracker.update(SessionStarted(timestamp=tracker.events[-1].timestamp + 1))
-    tracker.update(UserUttered("second session", {"name": "inform", "confidence": 1.0},
-                               timestamp=tracker.events[-1].timestamp + 2))
+    start_second_session(tracker)
     await tracker_store.save(tracker)
     for process in (tracker_store, rasa_process()):
         assert texts(await process.retrieve(sender)) == ["second session"]
