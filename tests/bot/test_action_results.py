@@ -84,7 +84,9 @@ def test_the_rasa_server_uses_the_validator_built_once(
     monkeypatch.setenv("HRD_ENV", "production")
     monkeypatch.delenv("RASA_API_TOKEN", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    rasa_server.main(["--model", "m.tar.gz", "--credentials", "credentials.yml",
+    model = tmp_path / "m.tar.gz"
+    model.touch()  # the entrypoint refuses to start without one; serving is replaced here
+    rasa_server.main(["--model", str(model), "--credentials", "credentials.yml",
                       "--endpoints", str(ROOT / "endpoints.yml")])
     assert served == [action_results.validate_action_result]
 
