@@ -6,7 +6,7 @@ BEGIN IMMEDIATE: the write lock is taken up front, so two writers queue on busy_
 instead of one failing when it upgrades a read lock, and the per-year reference counter
 is serialized the way PostgreSQL's row lock does it.
 
-A transaction that only reads says so (`session_scope(read_only=True)`, `read_only(session)`):
+A transaction that only reads says so (`session_scope(read_only=True)`, `mark_read_only`):
 on SQLite it begins DEFERRED with `PRAGMA query_only`, so it reads a snapshot beside the
 writer (WAL) instead of queuing for the write lock behind every save and commit's fsync, and
 a write in it fails at once instead of passing unnoticed. PostgreSQL ignores the mark.
@@ -35,7 +35,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
 # Any constant: taken while migrating so that servers starting together migrate once.
 _MIGRATION_LOCK_ID = 0x4852_4453  # "HRDS"
-READ_ONLY = "hrd_read_only"  # a connection execution option (read_only() below)
+READ_ONLY = "hrd_read_only"  # a connection execution option (mark_read_only below)
 
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker] = {}
@@ -111,7 +111,9 @@ def _sqlite_engine(url: URL) -> Engine:
     @sa.event.listens_for(eng, "begin")
     def _on_begin(conn: Any) -> None:
         read_only = bool(conn.get_execution_options().get(READ_ONLY))
-        if conn.info.get(READ_ONLY, False) != read_only:  # info: the pooled connection's
+        # query_only stays set on the pooled DBAPI connection: switched only when it changes
+        # (conn.info lives as long as that connection).
+        if conn.info.get(READ_ONLY, False) != read_only:
             conn.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
             conn.info[READ_ONLY] = read_only
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
